@@ -1,0 +1,76 @@
+# Techportal — the two commands a newcomer needs are `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+SERVICES := scripts/services.sh
+export DJANGO_SETTINGS_MODULE ?= techportal.settings.base
+
+.PHONY: help run test lint check sysdeps sysdeps-browser services stop status messages clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+# --- installation -----------------------------------------------------------------------------
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Reinstall whenever pyproject.toml changes; the stamp records the last good install.
+$(VENV)/.installed: pyproject.toml | $(BIN)/activate
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@
+
+sysdeps: ## install missing Debian packages (PostgreSQL client tools, Redis, gettext)
+	@missing=""; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+	command -v pg_isready >/dev/null || missing="$$missing postgresql-client"; \
+	if [ -n "$$missing" ]; then $(call apt_install,$$missing); fi
+
+sysdeps-browser: ## install Debian's Chromium for the browser tests
+	@command -v chromium >/dev/null || $(call apt_install,chromium)
+
+define apt_install
+	echo "installing$(1) from Debian's packages"; \
+	if [ "$$(id -u)" -ne 0 ]; then SUDO=sudo; fi; \
+	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(1) >/dev/null
+endef
+
+# Front-end assets come from npm (see package.json) and are served by WhiteNoise.
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+install: $(VENV)/.installed node_modules/.package-lock.json sysdeps ## create .venv and install everything
+
+messages: install ## compile the translations
+	@$(BIN)/python manage.py compilemessages --ignore=.venv -v 0
+
+# --- services ---------------------------------------------------------------------------------
+
+services: install ## start project-local PostgreSQL and Redis (kept running)
+	@$(SERVICES) up >/dev/null; $(SERVICES) status
+
+stop: ## stop project-local PostgreSQL and Redis
+	@$(SERVICES) down
+
+status: ## show whether PostgreSQL and Redis are up
+	@$(SERVICES) status
+
+# --- the two commands -------------------------------------------------------------------------
+
+run: install messages ## serve the site with a Celery worker and beat, on demo data
+	@$(SERVICES) with scripts/run.sh $(PORT)
+
+lint: install ## ruff
+	$(BIN)/ruff check .
+
+test: install messages sysdeps-browser ## lint, migration check and the whole test suite
+	@$(SERVICES) with scripts/test.sh
+
+clean: stop ## remove the virtualenv and all local data
+	rm -rf $(VENV) var

@@ -1,0 +1,124 @@
+from django.contrib import admin
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from .models import Contact, Coordinator, Organisation, PostcodeRange, Region
+from .services import organisations_assign_regions
+
+
+def regions_visible_to(user) -> QuerySet[Region] | None:
+    """The regions a staff user may see in /beheer/; None means all of them."""
+    if user.is_superuser:
+        return None
+    coordinator = getattr(user, "coordinator", None)
+    if coordinator is None:
+        return Region.objects.none()
+    if coordinator.is_national_desk:
+        return None
+    return coordinator.regions.all()
+
+
+class RegionScopedAdmin(admin.ModelAdmin):
+    """Shows a coordinator only the rows of their own regions (the national desk sees all).
+
+    `region_lookup` is the path from the model to its Region. Because scoping lives in
+    `get_queryset`, lists, change pages, search, filters and actions all respect it.
+    """
+
+    region_lookup = "region"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        queryset = super().get_queryset(request)
+        regions = regions_visible_to(request.user)
+        if regions is None:
+            return queryset
+        return queryset.filter(**{f"{self.region_lookup}__in": regions})
+
+
+class PostcodeRangeInline(admin.TabularInline):
+    model = PostcodeRange
+    extra = 1
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["name", "province", "postcode_ranges_display", "organisation_count"]
+    list_filter = ["province"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [PostcodeRangeInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Region]:
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(organisation_count=Count("organisations", distinct=True))
+            .prefetch_related("postcode_ranges")
+        )
+
+    @admin.display(description=_("postcodes"))
+    def postcode_ranges_display(self, region: Region) -> str:
+        return ", ".join(str(r) for r in region.postcode_ranges.all())
+
+    @admin.display(description=_("organisaties"), ordering="organisation_count")
+    def organisation_count(self, region: Region) -> int:
+        return region.organisation_count
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        organisations_assign_regions()
+
+
+class ContactInline(admin.TabularInline):
+    model = Contact
+    extra = 0
+    fields = ["name", "role", "email", "phone"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(RegionScopedAdmin):
+    list_display = ["name", "kind", "city", "postcode", "region", "kvk_number", "vestigingscode"]
+    list_filter = ["kind", "region", "region__province"]
+    list_select_related = ["region"]
+    search_fields = ["name", "city", "postcode", "kvk_number", "vestigingscode"]
+    readonly_fields = ["region", "created_at", "updated_at"]
+    inlines = [ContactInline]
+    fieldsets = [
+        (None, {"fields": ["kind", "name", "website", "worlds"]}),
+        (_("Adres"), {"fields": ["street_address", "postcode", "city", "region"]}),
+        (_("Bedrijf"), {"fields": ["kvk_number"]}),
+        (_("School"), {"fields": ["vestigingscode", "school_levels"]}),
+        (_("Historie"), {"fields": ["created_at", "updated_at"]}),
+    ]
+
+
+@admin.register(Contact)
+class ContactAdmin(RegionScopedAdmin):
+    region_lookup = "organisation__region"
+    list_display = ["name", "role", "email", "phone", "organisation"]
+    list_select_related = ["organisation"]
+    list_filter = ["organisation__kind", "organisation__region"]
+    search_fields = ["name", "email", "organisation__name"]
+    autocomplete_fields = ["organisation"]
+
+
+@admin.register(Coordinator)
+class CoordinatorAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "email", "regions_display", "is_national_desk", "is_active"]
+    list_filter = ["is_active", "is_national_desk", "regions"]
+    search_fields = ["user__first_name", "user__last_name", "user__email", "user__username"]
+    list_select_related = ["user"]
+    filter_horizontal = ["regions"]
+    autocomplete_fields = ["user"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Coordinator]:
+        return super().get_queryset(request).prefetch_related("regions")
+
+    @admin.display(description=_("e-mailadres"), ordering="user__email")
+    def email(self, coordinator: Coordinator) -> str:
+        return coordinator.user.email
+
+    @admin.display(description=_("regio's"))
+    def regions_display(self, coordinator: Coordinator) -> str:
+        return ", ".join(region.name for region in coordinator.regions.all())

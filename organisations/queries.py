@@ -1,0 +1,50 @@
+"""Reads shared by views, services and commands: which region and coordinators a postcode has."""
+
+from django.db.models import IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Cast, Left
+
+from techportal.fields import normalise_postcode
+
+from .models import Coordinator, PostcodeRange, Region
+
+
+def pc4(postcode: str) -> int | None:
+    """The four digits of a postcode as a number, or None for an empty or invalid postcode."""
+    try:
+        return int(normalise_postcode(postcode)[:4]) if postcode else None
+    except Exception:
+        return None
+
+
+def region_for_postcode(postcode: str) -> Region | None:
+    number = pc4(postcode)
+    if number is None:
+        return None
+    found = (
+        PostcodeRange.objects.filter(start__lte=number, end__gte=number)
+        .select_related("region")
+        .first()
+    )
+    return found.region if found else None
+
+
+def region_of_postcode_column() -> Subquery:
+    """SQL for the region of an organisation's `postcode` column, for bulk updates.
+
+    Only for rows with a postcode: an empty one does not cast to a number.
+    """
+    digits = Cast(Left(OuterRef("postcode"), 4), IntegerField())
+    return Subquery(
+        PostcodeRange.objects.filter(start__lte=digits, end__gte=digits).values("region")[:1]
+    )
+
+
+def coordinators_for_postcode(postcode: str) -> QuerySet[Coordinator]:
+    """The active coordinators who handle this postcode: its region's, else the national desk."""
+    region = region_for_postcode(postcode)
+    active = Coordinator.objects.filter(is_active=True, user__is_active=True)
+    if region is not None:
+        regional = active.filter(regions=region)
+        if regional.exists():
+            return regional
+    return active.filter(is_national_desk=True)

@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# Project-local PostgreSQL and Redis for development and tests.
+#
+#   scripts/services.sh up            start what is not running; prints the names it started
+#   scripts/services.sh down [NAME…]  stop the named services (default: both)
+#   scripts/services.sh status
+#   scripts/services.sh with CMD…     run CMD with both services up; stop afterwards what this started
+#
+# Data lives under var/ (git-ignored). PostgreSQL refuses to run as root, so as root the
+# cluster belongs to the `postgres` system user; when that user cannot enter this checkout
+# (a clone under /root, say) the cluster lives in /var/tmp and var/postgres links to it.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VAR="${TECHPORTAL_VAR:-$ROOT/var}"
+PG_PORT="${TECHPORTAL_PG_PORT:-54329}"
+REDIS_PORT="${TECHPORTAL_REDIS_PORT:-63799}"
+DB_NAME="techportal"
+DB_USER="techportal"
+
+log() { echo "services: $*" >&2; }
+
+as_pg() {
+    if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+pg_datadir() {
+    local dir="$VAR/postgres"
+    if [ -L "$dir" ]; then readlink -f "$dir"; return; fi
+    if [ -d "$dir" ]; then echo "$dir"; return; fi
+    mkdir -p "$VAR"
+    if [ "$(id -u)" -eq 0 ] && ! runuser -u postgres -- test -x "$VAR"; then
+        local elsewhere
+        elsewhere="/var/tmp/techportal-$(echo -n "$ROOT" | md5sum | cut -c1-10)/postgres"
+        mkdir -p "$elsewhere"
+        ln -sfn "$elsewhere" "$dir"
+        dir="$elsewhere"
+    else
+        mkdir -p "$dir"
+    fi
+    echo "$dir"
+}
+
+pg_running() { pg_isready -q -h 127.0.0.1 -p "$PG_PORT"; }
+redis_running() { redis-cli -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG; }
+
+pg_up() {
+    local data
+    data="$(pg_datadir)"
+    if [ "$(id -u)" -eq 0 ]; then
+        chown postgres: "$data" "$(dirname "$data")"
+        chmod 700 "$data"
+    fi
+    if [ ! -f "$data/PG_VERSION" ]; then
+        log "initdb into $data"
+        as_pg initdb -D "$data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+    fi
+    as_pg pg_ctl -D "$data" -l "$data/server.log" -w -t 60 start \
+        -o "-p $PG_PORT -k $data -c listen_addresses=127.0.0.1 -c max_connections=200" >/dev/null
+    local psql=(psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -v ON_ERROR_STOP=1 -qtA)
+    if [ -z "$("${psql[@]}" -c "SELECT 1 FROM pg_roles WHERE rolname='$DB_USER'")" ]; then
+        "${psql[@]}" -c "CREATE ROLE $DB_USER LOGIN CREATEDB PASSWORD '$DB_USER'"
+    fi
+    if [ -z "$("${psql[@]}" -c "SELECT 1 FROM pg_database WHERE datname='$DB_NAME'")" ]; then
+        "${psql[@]}" -c "CREATE DATABASE $DB_NAME OWNER $DB_USER"
+    fi
+}
+
+pg_down() {
+    local data
+    data="$(pg_datadir)"
+    as_pg pg_ctl -D "$data" -m fast -w stop >/dev/null || true
+}
+
+redis_up() {
+    if ! command -v redis-server >/dev/null; then
+        log "redis-server is missing; run 'make sysdeps' (needs apt-get)"; exit 1
+    fi
+    mkdir -p "$VAR/redis"
+    redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$VAR/redis" \
+        --appendonly yes --appendfsync everysec --maxmemory-policy noeviction \
+        --daemonize yes --pidfile "$VAR/redis/redis.pid" --logfile "$VAR/redis/redis.log"
+    for _ in $(seq 50); do redis_running && return; sleep 0.1; done
+    log "Redis did not start; see $VAR/redis/redis.log"; exit 1
+}
+
+redis_down() { redis-cli -p "$REDIS_PORT" shutdown >/dev/null 2>&1 || true; }
+
+up() {
+    local started=()
+    if ! pg_running; then pg_up; started+=(postgres); fi
+    if ! redis_running; then redis_up; started+=(redis); fi
+    echo "${started[*]:-}"
+}
+
+down() {
+    local names=("$@")
+    [ ${#names[@]} -gt 0 ] || names=(postgres redis)
+    for name in "${names[@]}"; do
+        case "$name" in
+            postgres) pg_down ;;
+            redis) redis_down ;;
+        esac
+    done
+}
+
+status() {
+    pg_running && echo "postgres: up (127.0.0.1:$PG_PORT)" || echo "postgres: down"
+    redis_running && echo "redis: up (127.0.0.1:$REDIS_PORT)" || echo "redis: down"
+}
+
+with() {
+    local started
+    started="$(up)"
+    [ -z "$started" ] || log "started $started"
+    # shellcheck disable=SC2086
+    trap 'trap - EXIT INT TERM; [ -z "$started" ] || { log "stopping $started"; down $started; }' EXIT INT TERM
+    "$@"
+}
+
+cmd="${1:-status}"
+shift || true
+case "$cmd" in
+    up) up ;;
+    down) down "$@" ;;
+    status) status ;;
+    with) with "$@" ;;
+    *) echo "usage: $0 up|down|status|with CMD…" >&2; exit 2 ;;
+esac

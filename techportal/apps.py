@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TechportalConfig(AppConfig):
+    name = "techportal"
+    verbose_name = "Techportal"

@@ -1,0 +1,126 @@
+"""Model fields shared by the apps: a multiple-choice array and Dutch identifiers."""
+
+import phonenumbers
+from django import forms
+from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.nl import brin, postcode
+
+
+class ChoiceArrayField(ArrayField):
+    """An array of choices, edited as checkboxes instead of comma-separated text."""
+
+    def formfield(self, **kwargs):
+        defaults = {
+            "form_class": forms.TypedMultipleChoiceField,
+            "choices": self.base_field.choices,
+            "coerce": self.base_field.to_python,
+            "widget": forms.CheckboxSelectMultiple,
+        }
+        defaults.update(kwargs)
+        # Skip ArrayField.formfield, which would force its own SimpleArrayField.
+        return super(ArrayField, self).formfield(**defaults)
+
+
+def normalise_postcode(value: str) -> str:
+    """`1234 ab` → `1234AB`; raises ValidationError with a Dutch message."""
+    try:
+        return postcode.validate(value).replace(" ", "")
+    except StdnumError:
+        raise ValidationError(
+            _("Vul een geldige postcode in: vier cijfers en twee letters, zoals 1234 AB."),
+            code="invalid_postcode",
+        ) from None
+
+
+def normalise_kvk_number(value: str) -> str:
+    compact = "".join(ch for ch in value if ch not in " .-")
+    if len(compact) != 8 or not compact.isascii() or not compact.isdigit():
+        raise ValidationError(
+            _("Een KvK-nummer bestaat uit precies 8 cijfers, zoals 12345678."),
+            code="invalid_kvk",
+        )
+    return compact
+
+
+def normalise_vestigingscode(value: str) -> str:
+    """A school location: BRIN (2 digits, 2 letters) plus a 2-digit location, e.g. `12AB01`."""
+    try:
+        code = brin.validate(value)
+    except StdnumError:
+        code = ""
+    if len(code) != 6:
+        raise ValidationError(
+            _("Een vestigingscode bestaat uit twee cijfers, twee letters en twee cijfers, "
+              "zoals 12AB01."),
+            code="invalid_vestigingscode",
+        )
+    return code
+
+
+def normalise_phone(value: str) -> str:
+    """Any Dutch or international notation → E.164 (`+31201234567`)."""
+    try:
+        number = phonenumbers.parse(value, "NL")
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise ValidationError(
+            _("Vul een geldig telefoonnummer in, zoals 020 123 4567 of 06 1234 5678."),
+            code="invalid_phone",
+        )
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+class _NormalisedCharField(models.CharField):
+    """A CharField whose value is normalised (and so validated) in `clean()`."""
+
+    normalise = staticmethod(lambda value: value)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return value
+        return self.normalise(value)
+
+
+class PostcodeField(_NormalisedCharField):
+    normalise = staticmethod(normalise_postcode)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 6)
+        kwargs.setdefault("verbose_name", _("postcode"))
+        kwargs.setdefault("help_text", _("Bijvoorbeeld 1234 AB."))
+        super().__init__(*args, **kwargs)
+
+
+class KvKNumberField(_NormalisedCharField):
+    normalise = staticmethod(normalise_kvk_number)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 8)
+        kwargs.setdefault("verbose_name", _("KvK-nummer"))
+        kwargs.setdefault("help_text", _("Het inschrijvingsnummer bij de Kamer van Koophandel: 8 cijfers."))
+        super().__init__(*args, **kwargs)
+
+
+class VestigingscodeField(_NormalisedCharField):
+    normalise = staticmethod(normalise_vestigingscode)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 6)
+        kwargs.setdefault("verbose_name", _("vestigingscode"))
+        kwargs.setdefault("help_text", _("BRIN-nummer plus vestigingsnummer, zoals 12AB01."))
+        super().__init__(*args, **kwargs)
+
+
+class PhoneField(_NormalisedCharField):
+    normalise = staticmethod(normalise_phone)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault("verbose_name", _("telefoonnummer"))
+        super().__init__(*args, **kwargs)

@@ -1,0 +1,24 @@
+"""Settings for the test suite: the same real services, on separate databases.
+
+pytest-django creates `test_techportal` on the project's PostgreSQL; Celery and the cache use
+Redis database 9 so a running `make run` worker never picks up a test's tasks.
+"""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:63799/9")
+os.environ.setdefault("DEBUG", "0")
+
+from .base import *  # noqa: E402, F403
+from .base import STORAGES  # noqa: E402
+
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+
+# Parallel local runs (several checkouts or helpers) can each name their own test database.
+DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME")}  # noqa: F405
+STATIC_ROOT = None  # the suite serves static files from the finders; nothing is collected

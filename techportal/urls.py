@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from . import views
+
+admin.site.site_header = _("Techportal beheer")
+admin.site.site_title = _("Techportal beheer")
+admin.site.index_title = _("Overzicht")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("health/", views.health, name="health"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("beheer/", admin.site.urls),
+    path("", include("matching.urls")),
+    path("", include("offers.urls")),
+    path("", include("events.urls")),
+]

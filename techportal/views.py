@@ -1,0 +1,38 @@
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from .health import run_checks
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "home.html")
+
+
+@require_safe
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "privacy.html")
+
+
+@never_cache
+@require_safe
+def health(request: HttpRequest) -> JsonResponse:
+    results = run_checks()
+    ok = all(result.ok for result in results.values())
+    return JsonResponse(
+        {"status": "ok" if ok else "unavailable"}
+        | {name: result.as_dict() for name, result in results.items()},
+        status=200 if ok else 503,
+    )
+
+
+def coming_soon(title: str, intro: str):
+    """A placeholder page for a part of the site that is still being built."""
+
+    @require_safe
+    def view(request: HttpRequest) -> HttpResponse:
+        return render(request, "coming_soon.html", {"title": title, "intro": intro})
+
+    return view

@@ -1,0 +1,89 @@
+"""factory-boy factories for the test suite. Names, emails and numbers are invented."""
+
+import factory
+from django.contrib.auth import get_user_model
+
+from organisations.models import Contact, Coordinator, Organisation, PostcodeRange, Region
+from techportal.choices import Level, Province, World
+
+
+class RegionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Region
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Regio {n}")
+    slug = factory.Sequence(lambda n: f"regio-{n}")
+    province = Province.NOORD_HOLLAND
+
+
+class PostcodeRangeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PostcodeRange
+
+    region = factory.SubFactory(RegionFactory)
+    start = 1000
+    end = 1099
+
+
+class CompanyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    kind = Organisation.Kind.COMPANY
+    name = factory.Sequence(lambda n: f"Techniekbedrijf {n} B.V.")
+    kvk_number = factory.Sequence(lambda n: f"{10000000 + n:08d}")
+    street_address = "Industrieweg 1"
+    postcode = "1011AB"
+    city = "Amsterdam"
+    worlds = factory.LazyFunction(lambda: [World.ENERGY])
+
+
+class SchoolFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    kind = Organisation.Kind.SCHOOL
+    name = factory.Sequence(lambda n: f"Technisch College {n}")
+    vestigingscode = factory.Sequence(lambda n: f"{10 + n % 90:02d}XY{n % 100:02d}")
+    street_address = "Schoolstraat 2"
+    postcode = "1011AB"
+    city = "Amsterdam"
+    school_levels = factory.LazyFunction(lambda: [Level.VMBO_BB, Level.VMBO_KB])
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contact
+
+    organisation = factory.SubFactory(CompanyFactory)
+    name = factory.Sequence(lambda n: f"Contact Persoon {n}")
+    role = "HR-adviseur"
+    email = factory.Sequence(lambda n: f"contact{n}@example.nl")
+    phone = "+31201234567"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.nl")
+    first_name = "Test"
+    last_name = factory.Sequence(lambda n: f"Gebruiker {n}")
+    password = factory.django.Password("correct horse battery staple")
+
+
+class CoordinatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Coordinator
+        skip_postgeneration_save = True
+
+    user = factory.SubFactory(UserFactory, is_staff=True)
+
+    @factory.post_generation
+    def regions(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.regions.set(extracted)
