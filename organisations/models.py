@@ -4,7 +4,7 @@ from django.contrib.postgres.fields import IntegerRangeField, RangeOperators
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Func, Q, Value
-from django.db.models.functions import Lower
+from django.db.models.functions import Greatest, Least, Lower
 from django.utils.translation import gettext_lazy as _
 
 from techportal.choices import Level, Province, World
@@ -63,8 +63,10 @@ class PostcodeRange(models.Model):
                 expressions=[
                     (
                         Func(
-                            F("start"),
-                            F("end"),
+                            # LEAST/GREATEST keep a backwards range from erroring here, so
+                            # the check constraint above can report it instead.
+                            Least("start", "end"),
+                            Greatest("start", "end"),
                             Value("[]"),
                             function="int4range",
                             output_field=IntegerRangeField(),
@@ -146,10 +148,6 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.city})" if self.city else self.name
 
-    @property
-    def brin(self) -> str:
-        return (self.vestigingscode or "")[:4]
-
     def save(self, *args, **kwargs) -> None:
         from .queries import region_for_postcode
 
@@ -157,6 +155,10 @@ class Organisation(models.Model):
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "region"}
         super().save(*args, **kwargs)
+
+    @property
+    def brin(self) -> str:
+        return (self.vestigingscode or "")[:4]
 
 
 class Contact(models.Model):

@@ -54,8 +54,10 @@ def normalise_vestigingscode(value: str) -> str:
         code = ""
     if len(code) != 6:
         raise ValidationError(
-            _("Een vestigingscode bestaat uit twee cijfers, twee letters en twee cijfers, "
-              "zoals 12AB01."),
+            _(
+                "Een vestigingscode bestaat uit twee cijfers, twee letters en twee cijfers, "
+                "zoals 12AB01."
+            ),
             code="invalid_vestigingscode",
         )
     return code
@@ -103,7 +105,9 @@ class KvKNumberField(_NormalisedCharField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("max_length", 8)
         kwargs.setdefault("verbose_name", _("KvK-nummer"))
-        kwargs.setdefault("help_text", _("Het inschrijvingsnummer bij de Kamer van Koophandel: 8 cijfers."))
+        kwargs.setdefault(
+            "help_text", _("Het inschrijvingsnummer bij de Kamer van Koophandel: 8 cijfers.")
+        )
         super().__init__(*args, **kwargs)
 
 

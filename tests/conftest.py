@@ -85,10 +85,24 @@ def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
     }
     with log.open("wb") as log_file:
         process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "techportal", "worker", "--pool=prefork",
-             "--concurrency=2", "--loglevel=INFO", f"--hostname={name}", "--without-mingle",
-             "--without-gossip"],
-            cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "techportal",
+                "worker",
+                "--pool=prefork",
+                "--concurrency=2",
+                "--loglevel=INFO",
+                f"--hostname={name}",
+                "--without-mingle",
+                "--without-gossip",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
         )
     try:
         _wait_for_worker(name, process)

@@ -82,10 +82,14 @@ TEMPLATES = [
 
 # --- services ---------------------------------------------------------------------------------
 
+# The project-local services of `make run` / `make test` (scripts/services.sh) listen on these.
+LOCAL_PG_PORT = env.int("TECHPORTAL_PG_PORT", default=54329)
+LOCAL_REDIS_PORT = env.int("TECHPORTAL_REDIS_PORT", default=63799)
+
 DATABASES = {
     "default": env.db_url(
         "DATABASE_URL",
-        default="postgres://techportal:techportal@127.0.0.1:54329/techportal",
+        default=f"postgres://techportal:techportal@127.0.0.1:{LOCAL_PG_PORT}/techportal",
     )
 }
 if DATABASES["default"].get("ENGINE") != "django.db.backends.postgresql":
@@ -98,7 +102,7 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:63799/0")
+REDIS_URL = env.str("REDIS_URL", default=f"redis://127.0.0.1:{LOCAL_REDIS_PORT}/0")
 
 CACHES = {
     "default": {

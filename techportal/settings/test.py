@@ -7,11 +7,13 @@ Redis database 9 so a running `make run` worker never picks up a test's tasks.
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
-os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:63799/9")
+os.environ.setdefault(
+    "REDIS_URL", f"redis://127.0.0.1:{os.environ.get('TECHPORTAL_REDIS_PORT', '63799')}/9"
+)
 os.environ.setdefault("DEBUG", "0")
 
-from .base import *  # noqa: E402, F403
-from .base import STORAGES  # noqa: E402
+from .base import *  # noqa: F403
+from .base import STORAGES
 
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

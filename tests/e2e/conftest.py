@@ -1,4 +1,4 @@
-"""Browser tests: pytest-playwright driving Debian's Chromium against pytest-django's live server."""
+"""Browser tests: pytest-playwright drives Debian's Chromium against the live server."""
 
 import os
 import shutil

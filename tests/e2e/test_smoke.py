@@ -8,8 +8,12 @@ def test_the_home_page_speaks_dutch_and_its_navigation_works(site):
 
     expect(site.locator("html")).to_have_attribute("lang", "nl")
     expect(site.get_by_role("heading", level=1)).to_contain_text("bedrijven en scholen")
-    for audience in ["Voor bedrijven", "Voor scholen en docenten", "Voor regionale coördinatoren",
-                     "Voor organisatoren van evenementen"]:
+    for audience in [
+        "Voor bedrijven",
+        "Voor scholen en docenten",
+        "Voor regionale coördinatoren",
+        "Voor organisatoren van evenementen",
+    ]:
         expect(site.get_by_role("heading", name=audience)).to_be_visible()
 
     menu = site.get_by_role("navigation", name="Hoofdmenu")

@@ -53,7 +53,11 @@ def test_health_is_503_when_the_database_is_unreachable(client):
 
     assert response.status_code == 503
     body = response.json()
-    assert body["database"] == {"ok": False, "ms": body["database"]["ms"], "detail": "OperationalError"}
+    assert body["database"] == {
+        "ok": False,
+        "ms": body["database"]["ms"],
+        "detail": "OperationalError",
+    }
     assert body["broker"]["ok"] is True
 
 

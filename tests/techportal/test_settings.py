@@ -13,9 +13,15 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_with_env(code: str, **env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DATABASE_URL"}}
+    clean = {
+        k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DATABASE_URL"}
+    }
     return subprocess.run(
-        [sys.executable, "-c", f"import django; django.setup(); from django.conf import settings; {code}"],
+        [
+            sys.executable,
+            "-c",
+            f"import django; django.setup(); from django.conf import settings; {code}",
+        ],
         cwd=ROOT,
         env=clean | {"DJANGO_SETTINGS_MODULE": "techportal.settings.base"} | env,
         capture_output=True,
@@ -55,7 +61,10 @@ def test_services_and_hosts_come_from_the_environment():
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.split(" ", 4)[:4] == [
-        "db.internal", "5433", "portal", "redis://queue.internal:6380/2"
+        "db.internal",
+        "5433",
+        "portal",
+        "redis://queue.internal:6380/2",
     ]
     assert "['techportal.nl', 'www.techportal.nl']" in result.stdout
     assert "django.core.mail.backends.smtp.EmailBackend" in result.stdout
