@@ -1,0 +1,61 @@
+"""Writes that span rows: keeping each organisation's region in step with the postcode ranges."""
+
+from django.apps import apps
+from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import Q
+
+from .models import Contact, Coordinator, Organisation, PostcodeRange, Region
+from .queries import region_of_postcode_column
+
+COORDINATOR_GROUP_NAME = "Coördinatoren"
+
+# What a coordinator may do in /beheer/: keep organisations and their contacts up to date, and
+# look up (not change) the regions, postcode ranges and coordinators they route by.
+COORDINATOR_PERMISSIONS = {
+    Organisation: ("view", "add", "change"),
+    Contact: ("view", "add", "change"),
+    Region: ("view",),
+    PostcodeRange: ("view",),
+    Coordinator: ("view",),
+}
+
+
+@transaction.atomic
+def organisations_assign_regions(*, ids: list[int] | None = None) -> None:
+    """Recompute the region of organisations (all, or those in `ids`) from their postcodes.
+
+    Two UPDATE statements, however many rows: run it after postcode ranges change or after a
+    bulk import that bypassed `Organisation.save()`.
+    """
+    rows = Organisation.objects.all() if ids is None else Organisation.objects.filter(pk__in=ids)
+    rows.filter(postcode="").update(region=None)
+    rows.exclude(postcode="").update(region=region_of_postcode_column())
+
+
+def _coordinator_permissions() -> list[Permission]:
+    content_types = ContentType.objects.get_for_models(*COORDINATOR_PERMISSIONS)
+    wanted = Q(pk__in=[])
+    for model, actions in COORDINATOR_PERMISSIONS.items():
+        codenames = [f"{action}_{model._meta.model_name}" for action in actions]
+        wanted |= Q(content_type=content_types[model], codename__in=codenames)
+    return list(Permission.objects.filter(wanted))
+
+
+@transaction.atomic
+def coordinator_group_ensure() -> Group:
+    """The "Coördinatoren" group, created if missing, with exactly COORDINATOR_PERMISSIONS.
+
+    Permissions another admin added to the group by hand are removed again.
+    """
+    group, _created = Group.objects.get_or_create(name=COORDINATOR_GROUP_NAME)
+    permissions = _coordinator_permissions()
+    expected = sum(len(actions) for actions in COORDINATOR_PERMISSIONS.values())
+    if len(permissions) != expected:
+        # Only when the post_migrate signal has not (yet) created them, e.g. a bare test schema.
+        create_permissions(apps.get_app_config("organisations"), verbosity=0)
+        permissions = _coordinator_permissions()
+    group.permissions.set(permissions)
+    return group
