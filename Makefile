@@ -48,7 +48,7 @@ node_modules/.package-lock.json: package-lock.json
 install: $(VENV)/.installed node_modules/.package-lock.json sysdeps ## create .venv and install everything
 
 messages: install ## compile the translations
-	@$(BIN)/python manage.py compilemessages --ignore=.venv -v 0
+	@DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
 
 # --- services ---------------------------------------------------------------------------------
 
