@@ -22,7 +22,7 @@ $(BIN)/activate:
 
 # Reinstall whenever pyproject.toml changes; the stamp records the last good install.
 $(VENV)/.installed: pyproject.toml | $(BIN)/activate
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install --quiet --quiet -e ".[dev]"
 	touch $@
 
 sysdeps: ## install missing Debian packages (PostgreSQL client tools, Redis, gettext)

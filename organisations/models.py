@@ -56,7 +56,7 @@ class PostcodeRange(models.Model):
             models.CheckConstraint(
                 condition=Q(start__lte=F("end")),
                 name="postcoderange_start_before_end",
-                violation_error_message=_("Het begin van het bereik moet vóór het einde liggen."),
+                violation_error_message=_("Het begin van het bereik mag niet na het einde liggen."),
             ),
             ExclusionConstraint(
                 name="postcoderange_no_overlap",
@@ -214,7 +214,7 @@ class Coordinator(models.Model):
     is_national_desk = models.BooleanField(
         _("landelijke desk"),
         default=False,
-        help_text=_("Behandelt aanmeldingen buiten elke regio en ziet alle regio's."),
+        help_text=_("Behandelt aanmeldingen die buiten alle regio's vallen, en ziet alle regio's."),
     )
     is_active = models.BooleanField(
         _("actief"),

@@ -109,12 +109,20 @@ status() {
     redis_running && echo "redis: up (127.0.0.1:$REDIS_PORT)" || echo "redis: down"
 }
 
+STARTED=""
+stop_started() {
+    trap - EXIT INT TERM
+    if [ -n "$STARTED" ]; then
+        log "stopping $STARTED"
+        # shellcheck disable=SC2086
+        down $STARTED
+    fi
+}
+
 with() {
-    local started
-    started="$(up)"
-    [ -z "$started" ] || log "started $started"
-    # shellcheck disable=SC2086
-    trap 'trap - EXIT INT TERM; [ -z "$started" ] || { log "stopping $started"; down $started; }' EXIT INT TERM
+    STARTED="$(up)"
+    [ -z "$STARTED" ] || log "started $STARTED"
+    trap stop_started EXIT INT TERM
     "$@"
 }
 

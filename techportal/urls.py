@@ -4,8 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from . import views
 
-admin.site.site_header = _("Techportal beheer")
-admin.site.site_title = _("Techportal beheer")
+admin.site.site_header = _("Techportal-beheer")
+admin.site.site_title = _("Techportal-beheer")
 admin.site.index_title = _("Overzicht")
 
 urlpatterns = [

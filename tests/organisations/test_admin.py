@@ -43,7 +43,7 @@ def company_b(region_b):
 
 def test_the_admin_is_titled_for_techportal(admin_client):
     response = admin_client.get("/beheer/")
-    assert "Techportal beheer" in response.content.decode()
+    assert "Techportal-beheer" in response.content.decode()
 
 
 def test_a_coordinator_lists_only_organisations_of_their_region(
