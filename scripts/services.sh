@@ -41,8 +41,18 @@ pg_datadir() {
     echo "$dir"
 }
 
-pg_running() { pg_isready -q -h 127.0.0.1 -p "$PG_PORT"; }
-redis_running() { redis-cli -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG; }
+# "Running" means: our own server, from our own data folder, answering on our port. A server
+# of another checkout on the same port is not reused; starting ours then fails loudly instead.
+pg_running() {
+    local data="$VAR/postgres"
+    [ -f "$data/postmaster.pid" ] && as_pg pg_ctl -D "$(readlink -f "$data")" status >/dev/null \
+        && pg_isready -q -h 127.0.0.1 -p "$PG_PORT"
+}
+redis_running() {
+    local pidfile="$VAR/redis/redis.pid"
+    [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null \
+        && redis-cli -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG
+}
 
 pg_up() {
     local data
