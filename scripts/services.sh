@@ -26,8 +26,8 @@ as_pg() {
 
 pg_datadir() {
     local dir="$VAR/postgres"
-    if [ -L "$dir" ]; then readlink -f "$dir"; return; fi
-    if [ -d "$dir" ]; then echo "$dir"; return; fi
+    if [ -L "$dir" ]; then readlink -f "$dir"; return 0; fi
+    if [ -d "$dir" ]; then echo "$dir"; return 0; fi
     mkdir -p "$VAR"
     if [ "$(id -u)" -eq 0 ] && ! runuser -u postgres -- test -x "$VAR"; then
         local elsewhere
@@ -77,9 +77,8 @@ pg_up() {
 }
 
 pg_down() {
-    local data
-    data="$(pg_datadir)"
-    as_pg pg_ctl -D "$data" -m fast -w stop >/dev/null || true
+    pg_running || return 0
+    as_pg pg_ctl -D "$(pg_datadir)" -m fast -w stop >/dev/null
 }
 
 redis_up() {
@@ -90,11 +89,14 @@ redis_up() {
     redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$VAR/redis" \
         --appendonly yes --appendfsync everysec --maxmemory-policy noeviction \
         --daemonize yes --pidfile "$VAR/redis/redis.pid" --logfile "$VAR/redis/redis.log"
-    for _ in $(seq 50); do redis_running && return; sleep 0.1; done
+    for _ in $(seq 50); do redis_running && return 0; sleep 0.1; done
     log "Redis did not start; see $VAR/redis/redis.log"; exit 1
 }
 
-redis_down() { redis-cli -p "$REDIS_PORT" shutdown >/dev/null 2>&1 || true; }
+redis_down() {
+    redis_running || return 0
+    redis-cli -p "$REDIS_PORT" shutdown >/dev/null
+}
 
 up() {
     local started=()
