@@ -56,10 +56,13 @@ def check_broker() -> str:
 
 def check_workers() -> str:
     with _broker_connection() as conn:
-        replies = celery_app.control.ping(timeout=settings.HEALTH_CHECK_TIMEOUT, connection=conn)
+        # limit=1: answer as soon as one worker replies instead of waiting out the timeout.
+        replies = celery_app.control.ping(
+            timeout=settings.HEALTH_CHECK_TIMEOUT, connection=conn, limit=1
+        )
     if not replies:
         raise WorkerUnavailable
-    return f"{len(replies)} worker(s)"
+    return "a worker answered"
 
 
 class WorkerUnavailable(Exception):

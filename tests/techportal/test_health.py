@@ -11,7 +11,7 @@ def test_health_is_green_when_database_broker_and_a_worker_are_up(client, celery
     body = response.json()
     assert body["status"] == "ok"
     assert body["database"]["ok"] and body["broker"]["ok"] and body["workers"]["ok"]
-    assert "worker" in body["workers"]["detail"]
+    assert body["workers"]["detail"] == "a worker answered"
     assert response.headers["Cache-Control"].startswith("max-age=0")
 
 
