@@ -78,9 +78,16 @@ def normalise_phone(value: str) -> str:
 
 
 class _NormalisedCharField(models.CharField):
-    """A CharField whose value is normalised (and so validated) in `clean()`."""
+    """A CharField whose value is normalised (and so validated) in `clean()`.
+
+    Subclasses name the normaliser and their default field options.
+    """
 
     normalise = staticmethod(lambda value: value)
+    defaults: dict = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **(self.defaults | kwargs))
 
     def to_python(self, value):
         value = super().to_python(value)
@@ -91,40 +98,31 @@ class _NormalisedCharField(models.CharField):
 
 class PostcodeField(_NormalisedCharField):
     normalise = staticmethod(normalise_postcode)
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("max_length", 6)
-        kwargs.setdefault("verbose_name", _("postcode"))
-        kwargs.setdefault("help_text", _("Bijvoorbeeld 1234 AB."))
-        super().__init__(*args, **kwargs)
+    defaults = {
+        "max_length": 6,
+        "verbose_name": _("postcode"),
+        "help_text": _("Bijvoorbeeld 1234 AB."),
+    }
 
 
 class KvKNumberField(_NormalisedCharField):
     normalise = staticmethod(normalise_kvk_number)
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("max_length", 8)
-        kwargs.setdefault("verbose_name", _("KvK-nummer"))
-        kwargs.setdefault(
-            "help_text", _("Het inschrijvingsnummer bij de Kamer van Koophandel: 8 cijfers.")
-        )
-        super().__init__(*args, **kwargs)
+    defaults = {
+        "max_length": 8,
+        "verbose_name": _("KvK-nummer"),
+        "help_text": _("Het inschrijvingsnummer bij de Kamer van Koophandel: 8 cijfers."),
+    }
 
 
 class VestigingscodeField(_NormalisedCharField):
     normalise = staticmethod(normalise_vestigingscode)
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("max_length", 6)
-        kwargs.setdefault("verbose_name", _("vestigingscode"))
-        kwargs.setdefault("help_text", _("BRIN-nummer plus vestigingsnummer, zoals 12AB01."))
-        super().__init__(*args, **kwargs)
+    defaults = {
+        "max_length": 6,
+        "verbose_name": _("vestigingscode"),
+        "help_text": _("BRIN-nummer plus vestigingsnummer, zoals 12AB01."),
+    }
 
 
 class PhoneField(_NormalisedCharField):
     normalise = staticmethod(normalise_phone)
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("max_length", 20)
-        kwargs.setdefault("verbose_name", _("telefoonnummer"))
-        super().__init__(*args, **kwargs)
+    defaults = {"max_length": 20, "verbose_name": _("telefoonnummer")}
