@@ -66,8 +66,9 @@ status: ## show whether PostgreSQL and Redis are up
 run: install messages ## serve the site with a Celery worker and beat, on demo data
 	@$(SERVICES) with scripts/run.sh $(PORT)
 
-lint: install ## ruff
+lint: install ## ruff and mypy
 	$(BIN)/ruff check .
+	$(BIN)/mypy techportal organisations offers matching events
 
 test: install messages sysdeps-browser ## lint, migration check and the whole test suite
 	@$(SERVICES) with scripts/test.sh

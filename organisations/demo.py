@@ -13,7 +13,7 @@ nothing. Passwords are set when an account is created (or with `reset_passwords=
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple, cast
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -526,7 +526,7 @@ def _write(instance: models.Model, values: dict) -> str:
     adding = instance._state.adding
     changed = False
     for name, value in values.items():
-        value = instance._meta.get_field(name).to_python(value)
+        value = cast(models.Field, instance._meta.get_field(name)).to_python(value)
         if getattr(instance, name) != value:
             setattr(instance, name, value)
             changed = True
@@ -612,19 +612,19 @@ def _load_organisations(report: DemoReport) -> None:
 
     codes = [normalise_vestigingscode(s.vestigingscode) for s in SCHOOLS]
     existing = {o.vestigingscode: o for o in Organisation.objects.filter(vestigingscode__in=codes)}
-    for code, demo in zip(codes, SCHOOLS, strict=True):
+    for code, school_demo in zip(codes, SCHOOLS, strict=True):
         school = existing.get(code) or Organisation(vestigingscode=code)
         values = {
             "kind": Organisation.Kind.SCHOOL,
-            "name": demo.name,
-            "school_levels": list(demo.levels),
-            "street_address": demo.street_address,
-            "postcode": demo.postcode,
-            "city": demo.city,
-            "website": f"https://{demo.domain}.example.nl/",
+            "name": school_demo.name,
+            "school_levels": list(school_demo.levels),
+            "street_address": school_demo.street_address,
+            "postcode": school_demo.postcode,
+            "city": school_demo.city,
+            "website": f"https://{school_demo.domain}.example.nl/",
         }
         report.tally("schools", _write(school, values))
-        contacts += [(school, c, _email(c, demo.domain)) for c in demo.contacts]
+        contacts += [(school, c, _email(c, school_demo.domain)) for c in school_demo.contacts]
 
     _load_contacts(report, contacts)
 
@@ -633,7 +633,7 @@ def _load_accounts(report: DemoReport, regions: dict[str, Region], reset_passwor
     """The superuser, the national desk and a coordinator per region, all with DEMO_PASSWORD."""
     # (username, first name, last name, is superuser, regions or None for no coordinator,
     #  description)
-    accounts = [
+    accounts: list[tuple[Any, ...]] = [
         (SUPERUSER_USERNAME, "Demo", "Beheerder", True, None, "superuser: ziet en mag alles"),
         (
             NATIONAL_DESK_USERNAME,

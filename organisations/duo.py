@@ -10,9 +10,10 @@ import csv
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -224,7 +225,7 @@ def _read_rows(text: str):
 
 
 def _parse(reader):
-    header = next(reader, [])
+    header: list[str] = next(reader, [])
     if len(header) < 2:
         raise DuoImportError(
             _(
@@ -276,15 +277,15 @@ def _clean_row(row: dict[str, str], level: str | None) -> tuple[str, dict]:
 
     if not row["name"]:
         raise ValidationError(_("De naam van de vestiging ontbreekt."))
-    values = {
+    values: dict[str, Any] = {
         "name": row["name"],
         "street_address": _text(f"{row.get('street', '')} {row.get('house_number', '')}"),
         "postcode": normalise_postcode(row["postcode"]),
         "city": row["city"],
     }
     for name, value in values.items():
-        model_field = Organisation._meta.get_field(name)
-        if len(value) > model_field.max_length:
+        model_field = cast(models.CharField, Organisation._meta.get_field(name))
+        if model_field.max_length is not None and len(value) > model_field.max_length:
             raise ValidationError(
                 _("%(field)s is te lang: %(length)d tekens, maximaal %(max)d.")
                 % {

@@ -8,6 +8,8 @@ step() { printf '\n== %s\n' "$*"; }
 
 step "ruff"
 $BIN/ruff check .
+step "mypy"
+$BIN/mypy techportal organisations offers matching events
 step "django checks"
 $BIN/python manage.py check --fail-level WARNING
 $BIN/python manage.py makemigrations --check --dry-run

@@ -1,5 +1,7 @@
 """Model fields shared by the apps: a multiple-choice array and Dutch identifiers."""
 
+from typing import Any
+
 import phonenumbers
 from django import forms
 from django.contrib.postgres.fields import ArrayField
@@ -13,8 +15,8 @@ from stdnum.nl import brin, postcode
 class ChoiceArrayField(ArrayField):
     """An array of choices, edited as checkboxes instead of comma-separated text."""
 
-    def formfield(self, **kwargs):
-        defaults = {
+    def formfield(self, **kwargs):  # type: ignore[override]  # the form_class is ours
+        defaults: dict[str, Any] = {
             "form_class": forms.TypedMultipleChoiceField,
             "choices": self.base_field.choices,
             "coerce": self.base_field.to_python,
@@ -84,7 +86,7 @@ class _NormalisedCharField(models.CharField):
     """
 
     normalise = staticmethod(lambda value: value)
-    defaults: dict = {}
+    defaults: dict[str, Any] = {}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **(self.defaults | kwargs))

@@ -1,5 +1,6 @@
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.functional import Promise
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -28,7 +29,7 @@ def health(request: HttpRequest) -> JsonResponse:
     )
 
 
-def coming_soon(title: str, intro: str):
+def coming_soon(title: str | Promise, intro: str | Promise):
     """A placeholder page for a part of the site that is still being built."""
 
     @require_safe
