@@ -20,8 +20,10 @@ DB_USER="techportal"
 
 log() { echo "services: $*" >&2; }
 
+# Run a PostgreSQL command as its owner: `postgres` when we are root. From / so that the
+# postgres user need not be able to enter the current folder; all our paths are absolute.
 as_pg() {
-    if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+    if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 pg_datadir() {
