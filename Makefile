@@ -9,7 +9,8 @@ PORT ?= 8000
 SERVICES := scripts/services.sh
 export DJANGO_SETTINGS_MODULE ?= techportal.settings.base
 
-.PHONY: help run test lint check sysdeps sysdeps-browser services stop status messages clean
+.PHONY: help run test lint check sysdeps sysdeps-browser services stop status messages clean \
+	install bench-import-duo
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -72,6 +73,9 @@ lint: install ## ruff and mypy
 
 test: install messages sysdeps-browser ## lint, migration check and the whole test suite
 	@$(SERVICES) with scripts/test.sh
+
+bench-import-duo: install ## benchmark: import 10,000 synthetic DUO school locations
+	@$(SERVICES) with bash -c 'DEBUG=1 $(BIN)/python manage.py migrate --no-input -v 0 && DEBUG=1 $(BIN)/python bench/import_duo.py 10000'
 
 clean: stop ## remove the virtualenv and all local data
 	rm -rf $(VENV) var
