@@ -1,9 +1,11 @@
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from .models import Contact, Coordinator, Organisation, PostcodeRange, Region
+from .queries import region_for_postcode
 from .services import organisations_assign_regions
 
 
@@ -34,6 +36,14 @@ class RegionScopedAdmin(admin.ModelAdmin):
         if regions is None:
             return queryset
         return queryset.filter(**{f"{self.region_lookup}__in": regions})
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # The choices of a link to an organisation are scoped too, so a coordinator cannot
+        # attach a row to (or probe the ids of) another region's organisation.
+        regions = regions_visible_to(request.user)
+        if db_field.related_model is Organisation and regions is not None:
+            kwargs["queryset"] = Organisation.objects.filter(region__in=regions)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class PostcodeRangeInline(admin.TabularInline):
@@ -67,7 +77,8 @@ class RegionAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)
-        organisations_assign_regions()
+        if any(formset.has_changed() for formset in formsets):
+            organisations_assign_regions()  # the postcode ranges changed
 
 
 class ContactInline(admin.TabularInline):
@@ -78,6 +89,7 @@ class ContactInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(RegionScopedAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "kind", "city", "postcode", "region", "kvk_number", "vestigingscode"]
     list_filter = ["kind", "region", "region__province"]
     list_select_related = ["region"]
@@ -91,6 +103,32 @@ class OrganisationAdmin(RegionScopedAdmin):
         (_("School"), {"fields": ["vestigingscode", "school_levels"]}),
         (_("Historie"), {"fields": ["created_at", "updated_at"]}),
     ]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        visible = regions_visible_to(request.user)
+        if visible is None:
+            return form
+        region_ids = set(visible.values_list("pk", flat=True))
+
+        class RegionBoundForm(form):  # type: ignore[valid-type, misc]
+            """A coordinator keeps organisations inside their own regions."""
+
+            def clean(self):
+                cleaned = super().clean()
+                postcode = cleaned.get("postcode")
+                region = region_for_postcode(postcode) if postcode else None
+                if postcode and (region is None or region.pk not in region_ids):
+                    self.add_error(
+                        "postcode",
+                        _(
+                            "Deze postcode ligt buiten uw regio's. Vraag de landelijke desk om "
+                            "deze organisatie toe te voegen."
+                        ),
+                    )
+                return cleaned
+
+        return RegionBoundForm
 
 
 @admin.register(Contact)

@@ -87,9 +87,14 @@ class _NormalisedCharField(models.CharField):
 
     normalise = staticmethod(lambda value: value)
     defaults: dict[str, Any] = {}
+    # People write `1234 ab` or `1234 5678`: forms accept more than the stored, compact form.
+    input_max_length = 32
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **(self.defaults | kwargs))
+
+    def formfield(self, **kwargs):  # type: ignore[override]
+        return super().formfield(**{"max_length": self.input_max_length} | kwargs)
 
     def to_python(self, value):
         value = super().to_python(value)

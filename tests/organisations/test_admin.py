@@ -5,7 +5,8 @@ from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from organisations.models import Organisation
+from organisations.models import Contact, Organisation
+from organisations.services import coordinator_group_ensure
 from tests.factories import CompanyFactory, ContactFactory, CoordinatorFactory, SchoolFactory
 
 pytestmark = pytest.mark.django_db
@@ -20,13 +21,8 @@ def grant(user, *codenames):
 
 @pytest.fixture
 def coordinator_a_client(client, coordinator_a):
-    grant(
-        coordinator_a.user,
-        "view_organisation",
-        "change_organisation",
-        "view_contact",
-        "change_contact",
-    )
+    """Coordinator A with exactly the permissions the real "Coördinatoren" group gives."""
+    coordinator_a.user.groups.add(coordinator_group_ensure())
     client.force_login(coordinator_a.user)
     return client
 
@@ -66,8 +62,102 @@ def test_a_coordinator_cannot_find_another_regions_organisation_by_search(
 def test_a_coordinator_cannot_open_another_regions_organisation(
     coordinator_a_client, company_b, action
 ):
-    response = coordinator_a_client.get(f"{ORGANISATION_LIST}{company_b.pk}/{action}/", follow=True)
-    assert "Utrechtse Zonnepanelen" not in response.content.decode()
+    url = f"{ORGANISATION_LIST}{company_b.pk}/{action}/"
+    assert coordinator_a_client.get(url).status_code in (302, 403, 404)
+    followed = coordinator_a_client.get(url, follow=True)
+    assert "Utrechtse Zonnepanelen" not in followed.content.decode()
+
+
+def test_a_coordinator_cannot_delete_another_regions_organisation(coordinator_a_client, company_b):
+    coordinator_a_client.post(f"{ORGANISATION_LIST}{company_b.pk}/delete/", {"post": "yes"})
+    assert Organisation.objects.filter(pk=company_b.pk).exists()
+
+
+def contact_form(organisation, **fields) -> dict:
+    return {
+        "organisation": organisation.pk,
+        "name": "Nieuwe Contactpersoon",
+        "email": "nieuw@example.nl",
+        "role": "",
+        "phone": "",
+    } | fields
+
+
+def test_a_coordinator_cannot_attach_a_contact_to_another_regions_organisation(
+    coordinator_a_client, company_a, company_b
+):
+    response = coordinator_a_client.post(f"{CONTACT_LIST}add/", contact_form(company_b))
+
+    assert response.status_code == 200  # the form again, with an error
+    assert "Selecteer een geldige keuze" in response.content.decode()
+    assert not Contact.objects.exists()
+
+
+def test_a_coordinator_cannot_move_a_contact_to_another_region(
+    coordinator_a_client, company_a, company_b
+):
+    contact = ContactFactory(organisation=company_a)
+    coordinator_a_client.post(
+        f"{CONTACT_LIST}{contact.pk}/change/",
+        contact_form(company_b, name=contact.name, email=contact.email),
+    )
+    contact.refresh_from_db()
+    assert contact.organisation == company_a
+
+
+def test_a_coordinator_may_add_a_contact_in_their_own_region(coordinator_a_client, company_a):
+    response = coordinator_a_client.post(f"{CONTACT_LIST}add/", contact_form(company_a))
+    assert response.status_code == 302
+    assert Contact.objects.get().organisation == company_a
+
+
+def organisation_form(**fields) -> dict:
+    return {
+        "kind": "company",
+        "name": "Nieuw Bedrijf",
+        "kvk_number": "4444 4444",
+        "postcode": "1011 ab",
+        "city": "Amsterdam",
+        "street_address": "",
+        "website": "",
+        "vestigingscode": "",
+        "contacts-TOTAL_FORMS": "0",
+        "contacts-INITIAL_FORMS": "0",
+    } | fields
+
+
+def test_a_coordinator_may_add_an_organisation_in_their_region_writing_numbers_freely(
+    coordinator_a_client, region_a
+):
+    response = coordinator_a_client.post(f"{ORGANISATION_LIST}add/", organisation_form())
+    assert response.status_code == 302, response.content.decode()
+    added = Organisation.objects.get(kvk_number="44444444")
+    assert (added.postcode, added.region) == ("1011AB", region_a)
+
+
+def test_a_coordinator_cannot_add_an_organisation_outside_their_regions(
+    coordinator_a_client, region_b
+):
+    response = coordinator_a_client.post(
+        f"{ORGANISATION_LIST}add/", organisation_form(postcode="3511 AB", city="Utrecht")
+    )
+    assert "Deze postcode ligt buiten uw regio" in response.content.decode()
+    assert not Organisation.objects.filter(kvk_number="44444444").exists()
+
+
+def test_the_organisation_autocomplete_is_scoped_too(coordinator_a_client, company_a, company_b):
+    response = coordinator_a_client.get(
+        "/beheer/autocomplete/",
+        {
+            "app_label": "organisations",
+            "model_name": "contact",
+            "field_name": "organisation",
+            "term": "e",
+        },
+    )
+    names = [result["text"] for result in response.json()["results"]]
+    assert any("Amsterdamse Windtechniek" in name for name in names)
+    assert not any("Utrechtse" in name for name in names)
 
 
 def test_a_coordinator_cannot_change_another_regions_organisation_by_posting(
