@@ -5,8 +5,10 @@ import shutil
 
 import pytest
 
-# Playwright's sync API runs an event loop in the test thread; the test itself still talks to
-# the database synchronously (fixtures, assertions), which Django otherwise refuses.
+# Playwright's sync API runs an event loop in the test thread, while the test, its fixtures and
+# pytest-django's teardown still use the database synchronously, which Django otherwise
+# refuses. It must hold from the browser's start to the last teardown, so it is set here
+# rather than per test; pytest-django runs these live-server tests last.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"

@@ -38,13 +38,30 @@ def test_the_skip_link_moves_focus_to_the_main_content(site):
     expect(skip).to_be_visible()
     site.keyboard.press("Enter")
     expect(site).to_have_url(re.compile(r"#inhoud$"))
+    expect(site.locator("main")).to_be_focused()
 
 
-def test_bootstrap_is_served_by_the_site_itself(site, live_server):
-    responses = []
-    site.on("response", lambda response: responses.append(response))
+def test_a_focused_menu_link_shows_a_clear_focus_ring(site):
     site.goto_path("/")
 
-    stylesheets = [r for r in responses if r.url.endswith(".css")]
-    assert stylesheets, "no stylesheet was loaded"
-    assert all(r.url.startswith(live_server.url) and r.ok for r in stylesheets)
+    site.keyboard.press("Tab")  # the skip link
+    site.keyboard.press("Tab")  # the brand
+    site.keyboard.press("Tab")  # the first menu link
+    link = site.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Aanbod")
+    expect(link).to_be_focused()
+    outline = link.evaluate(
+        "el => getComputedStyle(el).outlineStyle + ' ' + getComputedStyle(el).outlineWidth"
+    )
+    assert outline == "solid 3px"
+
+
+def test_every_asset_is_served_by_the_site_itself(site, live_server):
+    requested, failed = [], []
+    site.on("request", lambda request: requested.append(request.url))
+    site.on("requestfailed", lambda request: failed.append(request.url))
+    site.goto_path("/")
+    site.wait_for_load_state("networkidle")
+
+    assert any(url.endswith("/bootstrap.min.css") for url in requested)
+    assert [url for url in requested if not url.startswith(live_server.url)] == []
+    assert failed == []
