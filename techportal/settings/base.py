@@ -6,6 +6,7 @@ SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, REDIS_URL and EMAIL_URL.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -103,15 +104,31 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default=f"redis://127.0.0.1:{LOCAL_REDIS_PORT}/0")
 
+
+def _next_redis_database(url: str) -> str:
+    """The same Redis server, the next database: `redis://h:6379/0` → `redis://h:6379/1`."""
+    parts = urlsplit(url)
+    database = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{database + 1}"))
+
+
+# The cache gets its own Redis database: cache.clear() flushes a whole database, and must
+# never take the broker's queued tasks with it.
+CACHE_URL = env.str("CACHE_URL", default=_next_redis_database(REDIS_URL))
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": REDIS_URL,
+        "LOCATION": CACHE_URL,
         "KEY_PREFIX": "techportal",
         "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
     }
 }
 
+if not DEBUG and "EMAIL_URL" not in env:
+    raise ImproperlyConfigured(
+        "EMAIL_URL is not set. Without it emails would only be printed to the console. Set it, "
+        "e.g. EMAIL_URL=smtp+tls://user:password@mail.example.nl:587, or consolemail:// on purpose."
+    )
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Techportal <noreply@techportal.nl>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

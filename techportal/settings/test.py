@@ -11,6 +11,7 @@ os.environ.setdefault(
     "REDIS_URL", f"redis://127.0.0.1:{os.environ.get('TECHPORTAL_REDIS_PORT', '63799')}/9"
 )
 os.environ.setdefault("DEBUG", "0")
+os.environ.setdefault("EMAIL_URL", "memorymail://")
 
 from .base import *  # noqa: F403
 from .base import STORAGES

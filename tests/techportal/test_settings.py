@@ -14,7 +14,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def run_with_env(code: str, **env: str) -> subprocess.CompletedProcess:
     clean = {
-        k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DATABASE_URL"}
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "DEBUG", "DATABASE_URL", "EMAIL_URL", "REDIS_URL", "CACHE_URL"}
     }
     return subprocess.run(
         [
@@ -71,7 +73,9 @@ def test_services_and_hosts_come_from_the_environment():
 
 
 def test_a_malformed_database_url_fails_loudly():
-    result = run_with_env("print('loaded')", SECRET_KEY="x" * 50, DATABASE_URL="nonsense")
+    result = run_with_env(
+        "print('loaded')", SECRET_KEY="x" * 50, EMAIL_URL="dummymail://", DATABASE_URL="nonsense"
+    )
 
     assert result.returncode != 0
     assert "DATABASE_URL must be a PostgreSQL URL" in result.stderr
@@ -93,3 +97,25 @@ def test_celery_is_configured_for_safe_at_least_once_delivery():
     assert conf.worker_prefetch_multiplier == 1
     assert conf.task_time_limit and conf.task_soft_time_limit < conf.task_time_limit
     assert conf.broker_transport_options["visibility_timeout"] > 10 * conf.task_time_limit
+
+
+def test_without_email_url_and_debug_off_settings_refuse_to_load():
+    result = run_with_env("print('loaded')", SECRET_KEY="x" * 50, DEBUG="0")
+
+    assert result.returncode != 0
+    assert "EMAIL_URL is not set" in result.stderr
+    assert "loaded" not in result.stdout
+
+
+def test_the_cache_uses_its_own_redis_database_next_to_the_broker():
+    result = run_with_env(
+        "print(settings.CELERY_BROKER_URL, settings.CACHES['default']['LOCATION'])",
+        DEBUG="1",
+        REDIS_URL="redis://queue.internal:6380/4",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "redis://queue.internal:6380/4",
+        "redis://queue.internal:6380/5",
+    ]
