@@ -143,6 +143,20 @@ class Organisation(models.Model):
                 name="organisation_school_has_vestigingscode",
                 violation_error_message=_("Een schoollocatie heeft een vestigingscode."),
             ),
+            # The fields normalise every value Django writes; these guard raw SQL and imports.
+            models.CheckConstraint(
+                condition=Q(postcode="") | Q(postcode__regex=r"^[1-9][0-9]{3}[A-Z]{2}$"),
+                name="organisation_postcode_normalised",
+            ),
+            models.CheckConstraint(
+                condition=Q(kvk_number__isnull=True) | Q(kvk_number__regex=r"^[0-9]{8}$"),
+                name="organisation_kvk_number_normalised",
+            ),
+            models.CheckConstraint(
+                condition=Q(vestigingscode__isnull=True)
+                | Q(vestigingscode__regex=r"^[0-9]{2}[A-Z]{2}[0-9]{2}$"),
+                name="organisation_vestigingscode_normalised",
+            ),
         ]
 
     def __str__(self) -> str:

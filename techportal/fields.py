@@ -80,7 +80,9 @@ def normalise_phone(value: str) -> str:
 
 
 class _NormalisedCharField(models.CharField):
-    """A CharField whose value is normalised (and so validated) in `clean()`.
+    """A CharField whose value is normalised (and so validated) wherever Django converts it:
+    in `clean()`, and, because CharField.get_prep_value calls to_python, on every save,
+    update and exact lookup. `1234 ab` is stored and found as `1234AB`.
 
     Subclasses name the normaliser and their default field options.
     """

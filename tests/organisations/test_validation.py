@@ -2,7 +2,7 @@
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from organisations.models import Contact, Organisation
 from tests.factories import CompanyFactory, ContactFactory, SchoolFactory
@@ -138,3 +138,29 @@ def test_an_organisation_cannot_have_two_contacts_with_the_same_email_in_any_cas
     ]
     with pytest.raises(IntegrityError), transaction.atomic():
         duplicate.save()
+
+
+def test_every_write_path_stores_identifiers_normalised():
+    organisation = company(postcode="1011 ab", kvk_number="1234 5678")
+    organisation.save()  # no full_clean()
+    Organisation.objects.filter(pk=organisation.pk).update(city="Zaandam")
+    stored = Organisation.objects.values("postcode", "kvk_number").get(pk=organisation.pk)
+    assert stored == {"postcode": "1011AB", "kvk_number": "12345678"}
+
+    Organisation.objects.filter(pk=organisation.pk).update(postcode="1502 cd")
+    assert Organisation.objects.get(kvk_number="1234-5678").postcode == "1502CD"
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [("postcode", "1011ab"), ("postcode", "0123AB"), ("kvk_number", "1234567X")],
+)
+def test_the_database_itself_refuses_identifiers_that_are_not_normalised(column, value):
+    row = {"postcode": "1011AB", "kvk_number": "12345678"} | {column: value}
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO organisations_organisation (kind, name, kvk_number, postcode, city,"
+            " street_address, website, school_levels, worlds, created_at, updated_at)"
+            " VALUES ('company', 'Rauw', %s, %s, '', '', '', '{}', '{}', now(), now())",
+            [row["kvk_number"], row["postcode"]],
+        )
