@@ -26,11 +26,16 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 	$(BIN)/pip install --quiet --quiet -e ".[dev]"
 	touch $@
 
-sysdeps: ## install missing Debian packages (PostgreSQL client tools, Redis, gettext)
+sysdeps: ## install missing Debian packages (PostgreSQL, Redis, gettext, Node.js)
 	@missing=""; \
+	{ command -v pg_ctl || ls /usr/lib/postgresql/*/bin/pg_ctl; } >/dev/null 2>&1 \
+		|| missing="$$missing postgresql"; \
+	command -v pg_isready >/dev/null || missing="$$missing postgresql-client"; \
 	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
 	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
-	command -v pg_isready >/dev/null || missing="$$missing postgresql-client"; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
+	$(PYTHON) -c "import ensurepip" 2>/dev/null || python3 -c "import ensurepip" 2>/dev/null \
+		|| missing="$$missing python3-venv"; \
 	if [ -n "$$missing" ]; then $(call apt_install,$$missing); fi
 
 sysdeps-browser: ## install Debian's Chromium for the browser tests
@@ -46,7 +51,7 @@ endef
 node_modules/.package-lock.json: package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
-install: $(VENV)/.installed node_modules/.package-lock.json sysdeps ## create .venv and install everything
+install: sysdeps $(VENV)/.installed node_modules/.package-lock.json ## create .venv and install everything
 
 messages: install ## compile the translations
 	@DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
@@ -54,7 +59,7 @@ messages: install ## compile the translations
 # --- services ---------------------------------------------------------------------------------
 
 services: install ## start project-local PostgreSQL and Redis (kept running)
-	@$(SERVICES) up >/dev/null; $(SERVICES) status
+	@$(SERVICES) up >/dev/null && $(SERVICES) status
 
 stop: ## stop project-local PostgreSQL and Redis
 	@$(SERVICES) down
@@ -77,5 +82,6 @@ test: install messages sysdeps-browser ## lint, migration check and the whole te
 bench-import-duo: install ## benchmark: import 10,000 synthetic DUO school locations
 	@$(SERVICES) with bash -c 'DEBUG=1 $(BIN)/python manage.py migrate --no-input -v 0 && DEBUG=1 $(BIN)/python bench/import_duo.py 10000'
 
-clean: stop ## remove the virtualenv and all local data
-	rm -rf $(VENV) var
+clean: ## stop the services and remove the virtualenv, node_modules and all local data
+	$(SERVICES) purge
+	rm -rf $(VENV) node_modules

@@ -4,7 +4,9 @@
 #   scripts/services.sh up            start what is not running; prints the names it started
 #   scripts/services.sh down [NAME…]  stop the named services (default: both)
 #   scripts/services.sh status
-#   scripts/services.sh with CMD…     run CMD with both services up; stop afterwards what this started
+#   scripts/services.sh with CMD…     run CMD with both services up; afterwards stop what this
+#                                     started, unless another `with` still uses it
+#   scripts/services.sh purge         stop both and delete their data
 #
 # Data lives under var/ (git-ignored). PostgreSQL refuses to run as root, so as root the
 # cluster belongs to the `postgres` system user; when that user cannot enter this checkout
@@ -19,6 +21,18 @@ DB_NAME="techportal"
 DB_USER="techportal"
 
 log() { echo "services: $*" >&2; }
+
+# Debian keeps initdb and pg_ctl out of PATH, in /usr/lib/postgresql/<version>/bin.
+if ! command -v pg_ctl >/dev/null; then
+    for dir in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
+        PATH="$dir:$PATH"
+        break
+    done
+fi
+if ! command -v pg_ctl >/dev/null; then
+    log "PostgreSQL's server programs (initdb, pg_ctl) are missing; run 'make sysdeps'"
+    exit 1
+fi
 
 # Run a PostgreSQL command as its owner: `postgres` when we are root. From / so that the
 # postgres user need not be able to enter the current folder; all our paths are absolute.
@@ -59,10 +73,8 @@ redis_running() {
 pg_up() {
     local data
     data="$(pg_datadir)"
-    if [ "$(id -u)" -eq 0 ]; then
-        chown postgres: "$data" "$(dirname "$data")"
-        chmod 700 "$data"
-    fi
+    if [ "$(id -u)" -eq 0 ]; then chown postgres: "$data"; fi
+    chmod 700 "$data"
     if [ ! -f "$data/PG_VERSION" ]; then
         log "initdb into $data"
         as_pg initdb -D "$data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
@@ -100,11 +112,15 @@ redis_down() {
     redis-cli -p "$REDIS_PORT" shutdown >/dev/null
 }
 
+# Start what is not running; STARTED names what this started, even when a later start fails.
+start_missing() {
+    if ! pg_running; then pg_up; STARTED="postgres"; fi
+    if ! redis_running; then redis_up; STARTED="${STARTED:+$STARTED }redis"; fi
+}
+
 up() {
-    local started=()
-    if ! pg_running; then pg_up; started+=(postgres); fi
-    if ! redis_running; then redis_up; started+=(redis); fi
-    echo "${started[*]:-}"
+    start_missing
+    echo "$STARTED"
 }
 
 down() {
@@ -123,21 +139,49 @@ status() {
     redis_running && echo "redis: up (127.0.0.1:$REDIS_PORT)" || echo "redis: down"
 }
 
+# Each `with` holds a lease (a file named after its PID) while its command runs, so that the
+# one that started the services leaves them running while another still needs them.
+LEASES="$VAR/leases"
 STARTED=""
+
+other_leases() {
+    local lease
+    for lease in "$LEASES"/*; do
+        [ -e "$lease" ] || continue
+        [ "${lease##*/}" = "$$" ] && continue
+        if kill -0 "${lease##*/}" 2>/dev/null; then echo "${lease##*/}"; else rm -f "$lease"; fi
+    done
+}
+
 stop_started() {
-    trap - EXIT INT TERM
-    if [ -n "$STARTED" ]; then
-        log "stopping $STARTED"
-        # shellcheck disable=SC2086
-        down $STARTED
+    trap - EXIT INT TERM HUP
+    rm -f "$LEASES/$$"
+    [ -n "$STARTED" ] || return 0
+    local others
+    others="$(other_leases | tr '\n' ' ')"
+    if [ -n "$others" ]; then
+        log "leaving $STARTED running: still in use (PID $others); 'make stop' stops them"
+        return 0
     fi
+    log "stopping $STARTED"
+    # shellcheck disable=SC2086
+    down $STARTED
 }
 
 with() {
-    STARTED="$(up)"
+    mkdir -p "$LEASES"
+    : >"$LEASES/$$"
+    trap stop_started EXIT INT TERM HUP
+    start_missing
     [ -z "$STARTED" ] || log "started $STARTED"
-    trap stop_started EXIT INT TERM
     "$@"
+}
+
+purge() {
+    down
+    local data="$VAR/postgres"
+    if [ -L "$data" ]; then rm -rf "$(readlink -f "$data")"; fi
+    rm -rf "$VAR"
 }
 
 cmd="${1:-status}"
@@ -147,5 +191,6 @@ case "$cmd" in
     down) down "$@" ;;
     status) status ;;
     with) with "$@" ;;
-    *) echo "usage: $0 up|down|status|with CMD…" >&2; exit 2 ;;
+    purge) purge ;;
+    *) echo "usage: $0 up|down|status|with CMD…|purge" >&2; exit 2 ;;
 esac
