@@ -25,7 +25,9 @@ def run_with_env(code: str, **env: str) -> subprocess.CompletedProcess:
             f"import django; django.setup(); from django.conf import settings; {code}",
         ],
         cwd=ROOT,
-        env=clean | {"DJANGO_SETTINGS_MODULE": "techportal.settings.base"} | env,
+        env=clean
+        | {"DJANGO_SETTINGS_MODULE": "techportal.settings.base", "TECHPORTAL_ENV_FILE": os.devnull}
+        | env,
         capture_output=True,
         text=True,
         timeout=60,
