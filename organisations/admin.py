@@ -117,8 +117,8 @@ class OrganisationAdmin(RegionScopedAdmin):
             def clean(self):
                 cleaned = super().clean()
                 postcode = cleaned.get("postcode")
-                region = region_for_postcode(postcode) if postcode else None
-                if postcode and (region is None or region.pk not in region_ids):
+                region = region_for_postcode(postcode or "")
+                if postcode and getattr(region, "pk", None) not in region_ids:
                     self.add_error(
                         "postcode",
                         _(

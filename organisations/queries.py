@@ -1,5 +1,6 @@
 """Reads shared by views, services and commands: which region and coordinators a postcode has."""
 
+from django.core.exceptions import ValidationError
 from django.db.models import IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Cast, Left
 
@@ -10,9 +11,11 @@ from .models import Coordinator, PostcodeRange, Region
 
 def pc4(postcode: str) -> int | None:
     """The four digits of a postcode as a number, or None for an empty or invalid postcode."""
+    if not postcode:
+        return None
     try:
-        return int(normalise_postcode(postcode)[:4]) if postcode else None
-    except Exception:
+        return int(normalise_postcode(postcode)[:4])
+    except ValidationError:
         return None
 
 
