@@ -235,6 +235,10 @@ class Coordinator(models.Model):
         default=True,
         help_text=_("Alleen actieve coördinatoren krijgen nieuwe aanmeldingen toegewezen."),
     )
+    # Breaks ties in routing: of two equally busy coordinators, the one waiting longest gets it.
+    last_assigned_at = models.DateTimeField(
+        _("laatst toegewezen"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("coördinator")

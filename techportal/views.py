@@ -37,3 +37,8 @@ def coming_soon(title: str | Promise, intro: str | Promise):
         return render(request, "coming_soon.html", {"title": title, "intro": intro})
 
     return view
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A Dutch explanation instead of Django's English CSRF page (the form was stale)."""
+    return render(request, "csrf_failure.html", status=403)

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_ratelimit",
     "techportal",
     "organisations",
     "offers",
@@ -154,7 +155,42 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = "Europe/Amsterdam"
-CELERY_BEAT_SCHEDULE: dict = {}
+# Publishing while Redis is down must not hold up a web request: try briefly, then give up and
+# let the sweep below pick the row up again.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+
+# --- sign-ups: routing, sweep and escalation --------------------------------------------------
+
+# The public address of the site, for links in emails.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Per client IP address, POSTs of the aanmeldformulier (django-ratelimit syntax).
+SIGNUP_RATE_LIMIT = env.str("SIGNUP_RATE_LIMIT", default="20/h")
+# How often the sweep runs; a sign-up still `received` after SIGNUP_REQUEUE_AFTER is queued again.
+SIGNUP_SWEEP_INTERVAL = env.float("SIGNUP_SWEEP_INTERVAL", default=30.0)
+SIGNUP_REQUEUE_AFTER = env.float("SIGNUP_REQUEUE_AFTER", default=60.0)
+# Untriaged sign-ups: a reminder to the coordinator, then a hand-over to the national desk.
+SIGNUP_REMIND_AFTER_WORKING_DAYS = env.int("SIGNUP_REMIND_AFTER_WORKING_DAYS", default=2)
+SIGNUP_ESCALATE_AFTER_WORKING_DAYS = env.int("SIGNUP_ESCALATE_AFTER_WORKING_DAYS", default=5)
+# How long the private status link in the confirmation email keeps working.
+SIGNUP_STATUS_LINK_MAX_AGE = env.int("SIGNUP_STATUS_LINK_MAX_AGE", default=180 * 24 * 3600)
+
+CELERY_BEAT_SCHEDULE: dict = {
+    "signups-sweep": {"task": "matching.tasks.sweep_signups", "schedule": SIGNUP_SWEEP_INTERVAL},
+}
+
+# django-ratelimit: count in the Redis cache; when Redis is down, let sign-ups through rather
+# than turn companies away. Behind a proxy, set RATELIMIT_IP_META_KEY (e.g. HTTP_X_REAL_IP).
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_FAIL_OPEN = True
+RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default=None)
+# django-ratelimit lists only the django-redis package as supported; Django's own RedisCache
+# has the atomic `incr` it needs just as well.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 
 # --- auth -------------------------------------------------------------------------------------
 
@@ -165,6 +201,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+CSRF_FAILURE_VIEW = "techportal.views.csrf_failure"
 
 # --- language and time ------------------------------------------------------------------------
 

@@ -1,0 +1,334 @@
+"""The aanmeldformulier: company, contact person, and details per kind of offer.
+
+One page, no account. `SignUpSubmission` bundles the main form with one small details form
+per kind; only the details of the kinds a company ticks are validated and stored.
+"""
+
+import re
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
+from django.utils.functional import lazy
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
+
+from offers.models import USUAL_LOCATION, Location, OfferKind
+from techportal.choices import Level, World
+from techportal.fields import normalise_kvk_number, normalise_phone, normalise_postcode
+
+from .services import CompanyDetails, ContactDetails, OfferDetails
+
+# Text fields are plain text: markup is refused rather than stored (and later shown escaped).
+MARKUP = re.compile(r"<\s*[a-zA-Z!/?]|&#|javascript:", re.IGNORECASE)
+
+
+def refuse_markup(value: str) -> None:
+    if MARKUP.search(value):
+        raise ValidationError(
+            _("Gebruik hier gewone tekst, zonder HTML-code of scripts (zoals <b> of <script>)."),
+            code="markup",
+        )
+
+
+def _text(label, *, max_length: int, required: bool = True, help_text="", **kwargs):
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        required=required,
+        help_text=help_text,
+        validators=[refuse_markup],
+        **kwargs,
+    )
+
+
+def _textarea(rows: int = 4) -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": rows})
+
+
+class NormalisedField(forms.CharField):
+    """A text field cleaned by one of the Dutch identifier normalisers (KvK, postcode, phone)."""
+
+    def __init__(self, normalise, **kwargs):
+        self.normalise = normalise
+        super().__init__(max_length=32, **kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        return self.normalise(value) if value else value
+
+
+_privacy_label = lazy(
+    lambda: format_html(
+        _(
+            'Ik ga akkoord met de <a href="{}" target="_blank" rel="noopener">privacyverklaring'
+            "</a> (opent in een nieuw tabblad)."
+        ),
+        reverse_lazy("privacy"),
+    ),
+    SafeString,
+)
+
+
+class SignUpForm(forms.Form):
+    """The company, its contact person, the kinds of offer and the consent."""
+
+    # --- company
+    company_name = _text(_("Naam van het bedrijf"), max_length=200)
+    kvk_number = NormalisedField(
+        normalise_kvk_number,
+        label=_("KvK-nummer"),
+        help_text=_("8 cijfers; u vindt het op kvk.nl of op uw facturen."),
+    )
+    street_address = _text(_("Adres"), max_length=200, help_text=_("Straat en huisnummer."))
+    postcode = NormalisedField(
+        normalise_postcode,
+        label=_("Postcode"),
+        help_text=_("Bijvoorbeeld 1234 AB. Hiermee vinden we de coördinator van uw regio."),
+    )
+    city = _text(_("Plaats"), max_length=100)
+    website = forms.URLField(
+        label=_("Website"),
+        max_length=300,
+        required=False,
+        assume_scheme="https",
+        help_text=_("Bijvoorbeeld www.uwbedrijf.nl."),
+    )
+    worlds = forms.MultipleChoiceField(
+        label=_("In welke werelden van techniek is uw bedrijf actief?"),
+        choices=World.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    # --- contact person
+    contact_name = _text(_("Uw naam"), max_length=150)
+    contact_role = _text(_("Uw functie"), max_length=100, required=False)
+    contact_email = forms.EmailField(
+        label=_("E-mailadres"),
+        max_length=254,
+        help_text=_("Hierheen sturen we de bevestiging en de link naar uw aanmelding."),
+    )
+    contact_phone = NormalisedField(
+        normalise_phone,
+        label=_("Telefoonnummer"),
+        help_text=_("Zodat de coördinator u kan bellen, bijvoorbeeld 020 123 4567."),
+    )
+
+    # --- what they offer
+    kinds = forms.MultipleChoiceField(
+        label=_("Wat biedt u aan?"),
+        choices=OfferKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Kies één of meer. Per keuze vragen we hieronder een paar details."),
+        error_messages={"required": _("Kies ten minste één soort aanbod.")},
+    )
+    wants_event_workshop = forms.BooleanField(
+        label=_(
+            "Wij willen graag een workshop verzorgen op een regionaal evenement "
+            "(PET-event voor groep 6–8 of Tech Your Talent voor vmbo-2)."
+        ),
+        required=False,
+    )
+    message = _text(
+        _("Toelichting of vragen"),
+        max_length=2000,
+        required=False,
+        widget=_textarea(3),
+    )
+    consent = forms.BooleanField(
+        label=_privacy_label(),
+        error_messages={
+            "required": _("Ga akkoord met de privacyverklaring, anders kunnen we u niet helpen.")
+        },
+    )
+
+    # --- plumbing: one token per rendered form, and a field only robots fill in
+    form_token = forms.UUIDField(widget=forms.HiddenInput)
+    fax = forms.CharField(
+        required=False,
+        label=_("Laat dit veld leeg"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    COMPANY_FIELDS = ("company_name", "kvk_number", "street_address", "postcode", "city")
+    COMPANY_EXTRA_FIELDS = ("website", "worlds")
+    CONTACT_FIELDS = ("contact_name", "contact_role", "contact_email", "contact_phone")
+
+    def clean_fax(self) -> str:
+        if self.cleaned_data.get("fax"):
+            raise ValidationError(
+                _("Dit formulier kon niet worden verzonden. Laat het verborgen veld leeg."),
+                code="honeypot",
+            )
+        return ""
+
+    def fields_named(self, names) -> list[forms.BoundField]:
+        return [self[name] for name in names]
+
+
+class OfferDetailsForm(forms.Form):
+    """The short details of one kind of offer; prefixed with its kind in the page."""
+
+    ON_REQUEST = "op_aanvraag"
+    PERIOD = "periode"
+
+    title = _text(
+        _("Titel"),
+        max_length=200,
+        required=False,
+        help_text=_("Kort en concreet, bijvoorbeeld ‘Gastles duurzame energie’."),
+    )
+    description = _text(
+        _("Omschrijving"),
+        max_length=2000,
+        widget=_textarea(3),
+        help_text=_("Wat gaan de leerlingen doen of zien? Maximaal 2000 tekens."),
+    )
+    levels = forms.MultipleChoiceField(
+        label=_("Voor welke onderwijsniveaus?"),
+        choices=Level.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Kies ten minste één onderwijsniveau.")},
+    )
+    group_size = forms.IntegerField(
+        label=_("Groepsgrootte"),
+        required=False,
+        min_value=1,
+        max_value=1000,
+        help_text=_("Het grootste aantal leerlingen per keer."),
+    )
+    availability = forms.ChoiceField(
+        label=_("Wanneer?"),
+        choices=[(ON_REQUEST, _("Op aanvraag")), (PERIOD, _("In een bepaalde periode"))],
+        initial=ON_REQUEST,
+        widget=forms.RadioSelect,
+    )
+    available_from = forms.DateField(
+        label=_("Vanaf"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    available_until = forms.DateField(
+        label=_("Tot en met"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    location = forms.ChoiceField(
+        label=_("Waar?"), choices=Location.choices, widget=forms.RadioSelect
+    )
+
+    def __init__(self, *args, kind: OfferKind, **kwargs):
+        self.kind = kind
+        super().__init__(*args, prefix=kind.value, **kwargs)
+        self.fields["location"].initial = USUAL_LOCATION[kind]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("availability") == self.PERIOD:
+            start, end = cleaned.get("available_from"), cleaned.get("available_until")
+            if not start and "available_from" not in self.errors:
+                self.add_error("available_from", _("Vul de begindatum in."))
+            if not end and "available_until" not in self.errors:
+                self.add_error("available_until", _("Vul de einddatum in."))
+            if start and end and end < start:
+                self.add_error("available_until", _("De einddatum ligt vóór de begindatum."))
+        else:
+            cleaned["available_from"] = cleaned["available_until"] = None
+        return cleaned
+
+    def details(self, company_name: str) -> OfferDetails:
+        data = self.cleaned_data
+        return OfferDetails(
+            kind=self.kind,
+            title=data["title"] or f"{self.kind.label} bij {company_name}"[:200],
+            description=data["description"],
+            levels=data["levels"],
+            location=Location(data["location"]),
+            group_size=data["group_size"],
+            available_from=data["available_from"],
+            available_until=data["available_until"],
+        )
+
+
+@dataclass
+class ErrorLink:
+    """One line of the error summary at the top of the page."""
+
+    field_id: str
+    label: str
+    message: str
+
+
+class SignUpSubmission:
+    """The main form plus the details forms, validated and summarised together."""
+
+    def __init__(self, data=None, *, initial=None):
+        self.form = SignUpForm(data, initial=initial)
+        self.details_forms = [OfferDetailsForm(data, kind=kind) for kind in OfferKind]
+        self.is_bound = data is not None
+
+    @classmethod
+    def blank(cls) -> "SignUpSubmission":
+        return cls(initial={"form_token": uuid.uuid4()})
+
+    def chosen_kinds(self) -> set[str]:
+        if not self.is_bound:
+            return set()
+        if hasattr(self.form, "cleaned_data"):
+            return set(self.form.cleaned_data.get("kinds", []))
+        return {value for value in self.form.data.getlist("kinds") if value in OfferKind.values}
+
+    def chosen_details(self) -> list[OfferDetailsForm]:
+        chosen = self.chosen_kinds()
+        return [form for form in self.details_forms if form.kind in chosen]
+
+    def is_valid(self) -> bool:
+        # Validate every form (no short-circuit), so the page shows all errors at once.
+        results = [self.form.is_valid()] + [form.is_valid() for form in self.chosen_details()]
+        return all(results)
+
+    @property
+    def is_honeypot(self) -> bool:
+        return any(error.code == "honeypot" for error in self.form.errors.as_data().get("fax", []))
+
+    def errors(self) -> Iterator[ErrorLink]:
+        """Every error with the id of its field, in page order, for the summary."""
+        forms_in_order: list[forms.Form] = [self.form, *self.chosen_details()]
+        for form in forms_in_order:
+            for name, messages in form.errors.items():
+                if name == "__all__":
+                    continue
+                bound = form[name]
+                label = bound.label
+                if isinstance(form, OfferDetailsForm):
+                    label = f"{form.kind.label}: {label}"
+                for message in messages:
+                    yield ErrorLink(field_id=bound.id_for_label, label=str(label), message=message)
+            for message in form.non_field_errors():
+                yield ErrorLink(field_id="", label="", message=message)
+
+    def signup_arguments(self) -> dict:
+        """The keyword arguments for `services.signup_create`."""
+        data = self.form.cleaned_data
+        return {
+            "submission_token": data["form_token"],
+            "company": CompanyDetails(
+                name=data["company_name"],
+                kvk_number=data["kvk_number"],
+                street_address=data["street_address"],
+                postcode=data["postcode"],
+                city=data["city"],
+                website=data["website"],
+                worlds=data["worlds"],
+            ),
+            "contact": ContactDetails(
+                name=data["contact_name"],
+                role=data["contact_role"],
+                email=data["contact_email"],
+                phone=data["contact_phone"],
+            ),
+            "offers": [form.details(data["company_name"]) for form in self.chosen_details()],
+            "wants_event_workshop": data["wants_event_workshop"],
+            "message": data["message"],
+        }

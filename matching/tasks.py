@@ -1,0 +1,47 @@
+"""Celery tasks for sign-ups: each takes an id and calls one service; repeats do no harm."""
+
+from celery import shared_task
+from django.db import OperationalError
+
+from . import services
+
+# A database hiccup is worth a few retries; anything else is a bug and shows in the logs.
+RETRY = {
+    "autoretry_for": (OperationalError,),
+    "retry_backoff": True,
+    "retry_backoff_max": 60,
+    "max_retries": 5,
+}
+# SMTP servers fail now and then; the services only mark an email sent once it went out.
+MAIL_RETRY = RETRY | {"autoretry_for": (OperationalError, OSError), "max_retries": 8}
+
+
+@shared_task(**RETRY)
+def route_signup(signup_id: int) -> None:
+    services.signup_route(signup_id=signup_id)
+
+
+@shared_task(**MAIL_RETRY)
+def notify_coordinator(signup_id: int) -> None:
+    services.signup_notify_coordinator(signup_id=signup_id)
+
+
+@shared_task(**MAIL_RETRY)
+def send_confirmation(signup_id: int) -> None:
+    services.signup_send_confirmation(signup_id=signup_id)
+
+
+@shared_task(**MAIL_RETRY)
+def send_reminder(signup_id: int) -> None:
+    services.signup_send_reminder(signup_id=signup_id)
+
+
+@shared_task(**MAIL_RETRY)
+def send_decline(signup_id: int) -> None:
+    services.signup_send_decline(signup_id=signup_id)
+
+
+@shared_task(**RETRY)
+def sweep_signups() -> dict[str, int]:
+    result = services.signups_sweep()
+    return {"requeued": result.requeued, "reminded": result.reminded, "escalated": result.escalated}

@@ -1,0 +1,32 @@
+"""Email as three templates each: `<name>_subject.txt`, `<name>.txt` and `<name>.html`."""
+
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import translation
+
+
+def send_templated_mail(
+    *,
+    template: str,
+    to: list[str],
+    context: dict[str, Any],
+    reply_to: list[str] | None = None,
+    language: str = "nl",
+) -> None:
+    """Render `templates/emails/<template>*` in `language` and send it as text with HTML."""
+    context = {"site_url": settings.SITE_URL} | context
+    with translation.override(language):
+        subject = render_to_string(f"emails/{template}_subject.txt", context)
+        text = render_to_string(f"emails/{template}.txt", context)
+        html = render_to_string(f"emails/{template}.html", context)
+    message = EmailMultiAlternatives(
+        subject=" ".join(subject.split()),  # one line, whatever the template's layout
+        body=text,
+        to=to,
+        reply_to=reply_to,
+    )
+    message.attach_alternative(html, "text/html")
+    message.send()
