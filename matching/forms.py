@@ -8,13 +8,16 @@ import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import cast
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.urls import reverse_lazy
+from django.http import QueryDict
+from django.urls import reverse
 from django.utils.functional import lazy
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from offers.models import USUAL_LOCATION, Location, OfferKind
@@ -64,11 +67,11 @@ class NormalisedField(forms.CharField):
 
 _privacy_label = lazy(
     lambda: format_html(
-        _(
+        gettext(
             'Ik ga akkoord met de <a href="{}" target="_blank" rel="noopener">privacyverklaring'
             "</a> (opent in een nieuw tabblad)."
         ),
-        reverse_lazy("privacy"),
+        reverse("privacy"),
     ),
     SafeString,
 )
@@ -220,11 +223,13 @@ class OfferDetailsForm(forms.Form):
 
     def __init__(self, *args, kind: OfferKind, **kwargs):
         self.kind = kind
-        super().__init__(*args, prefix=kind.value, **kwargs)
+        kwargs["prefix"] = kind.value
+        super().__init__(*args, **kwargs)
         self.fields["location"].initial = USUAL_LOCATION[kind]
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("availability") == self.PERIOD:
             start, end = cleaned.get("available_from"), cleaned.get("available_until")
             if not start and "available_from" not in self.errors:
@@ -277,7 +282,8 @@ class SignUpSubmission:
             return set()
         if hasattr(self.form, "cleaned_data"):
             return set(self.form.cleaned_data.get("kinds", []))
-        return {value for value in self.form.data.getlist("kinds") if value in OfferKind.values}
+        data = cast(QueryDict, self.form.data)
+        return {value for value in data.getlist("kinds") if value in OfferKind.values}
 
     def chosen_details(self) -> list[OfferDetailsForm]:
         chosen = self.chosen_kinds()
@@ -304,9 +310,11 @@ class SignUpSubmission:
                 if isinstance(form, OfferDetailsForm):
                     label = f"{form.kind.label}: {label}"
                 for message in messages:
-                    yield ErrorLink(field_id=bound.id_for_label, label=str(label), message=message)
+                    yield ErrorLink(
+                        field_id=bound.id_for_label, label=str(label), message=str(message)
+                    )
             for message in form.non_field_errors():
-                yield ErrorLink(field_id="", label="", message=message)
+                yield ErrorLink(field_id="", label="", message=str(message))
 
     def signup_arguments(self) -> dict:
         """The keyword arguments for `services.signup_create`."""

@@ -1,19 +1,24 @@
 """Celery tasks for sign-ups: each takes an id and calls one service; repeats do no harm."""
 
+from typing import Any
+
 from celery import shared_task
 from django.db import OperationalError
 
 from . import services
 
 # A database hiccup is worth a few retries; anything else is a bug and shows in the logs.
-RETRY = {
+RETRY: dict[str, Any] = {
     "autoretry_for": (OperationalError,),
     "retry_backoff": True,
     "retry_backoff_max": 60,
     "max_retries": 5,
 }
 # SMTP servers fail now and then; the services only mark an email sent once it went out.
-MAIL_RETRY = RETRY | {"autoretry_for": (OperationalError, OSError), "max_retries": 8}
+MAIL_RETRY: dict[str, Any] = RETRY | {
+    "autoretry_for": (OperationalError, OSError),
+    "max_retries": 8,
+}
 
 
 @shared_task(**RETRY)

@@ -1,0 +1,40 @@
+"""Writes about sign-ups: intake, routing, the sweep, triage and their emails.
+
+Every service is atomic, guards itself by the sign-up's status (running it twice does no harm)
+and queues follow-up work only through `enqueue_on_commit`.
+"""
+
+from .emails import (
+    signup_notify_coordinator,
+    signup_send_confirmation,
+    signup_send_decline,
+    signup_send_reminder,
+)
+from .intake import CompanyDetails, ContactDetails, OfferDetails, signup_create
+from .routing import SweepResult, signup_route, signups_sweep
+from .triage import (
+    signup_close,
+    signup_decline,
+    signup_publish_offers,
+    signup_reassign,
+    signup_take_in_triage,
+)
+
+__all__ = [
+    "CompanyDetails",
+    "ContactDetails",
+    "OfferDetails",
+    "SweepResult",
+    "signup_close",
+    "signup_create",
+    "signup_decline",
+    "signup_notify_coordinator",
+    "signup_publish_offers",
+    "signup_reassign",
+    "signup_route",
+    "signup_send_confirmation",
+    "signup_send_decline",
+    "signup_send_reminder",
+    "signup_take_in_triage",
+    "signups_sweep",
+]
