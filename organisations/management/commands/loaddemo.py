@@ -5,6 +5,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from matching.demo import demo_signups_load
 from organisations.demo import CREATED, SKIPPED, UNCHANGED, UPDATED, DemoReport, demo_load
 
 LABELS = {
@@ -15,6 +16,7 @@ LABELS = {
     "contacts": "contactpersonen",
     "users": "gebruikers",
     "coordinators": "coördinatoren",
+    "signups": "aanmeldingen",
 }
 OUTCOMES = {
     CREATED: "nieuw",
@@ -26,8 +28,8 @@ OUTCOMES = {
 
 class Command(BaseCommand):
     help = (
-        "Laadt Nederlandse demodata (regio's, bedrijven, scholen, coördinatoren) en toont de "
-        "demo-logins. Opnieuw draaien verandert niets."
+        "Laadt Nederlandse demodata (regio's, bedrijven, scholen, coördinatoren, aanmeldingen) "
+        "en toont de demo-logins. Opnieuw draaien verandert niets."
     )
 
     def add_arguments(self, parser):
@@ -50,6 +52,7 @@ class Command(BaseCommand):
             )
         started = time.perf_counter()
         report = demo_load(reset_passwords=reset_passwords)
+        demo_signups_load(report)
         seconds = f"{time.perf_counter() - started:.2f}".replace(".", ",")
 
         for warning in report.warnings:
