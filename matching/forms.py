@@ -256,6 +256,10 @@ class OfferDetailsForm(forms.Form):
         )
 
 
+# Shorter labels for the error summary, where a label with a link would be confusing.
+SUMMARY_LABELS = {"consent": _("Privacyverklaring")}
+
+
 @dataclass
 class ErrorLink:
     """One line of the error summary at the top of the page."""
@@ -306,13 +310,13 @@ class SignUpSubmission:
                 if name == "__all__":
                     continue
                 bound = form[name]
-                label = bound.label
+                label = SUMMARY_LABELS.get(name, bound.label)
                 if isinstance(form, OfferDetailsForm):
                     label = f"{form.kind.label}: {label}"
+                # A group of checkboxes or radios has no id of its own: link to its first one.
+                field_id = bound.id_for_label or f"{bound.auto_id}_0"
                 for message in messages:
-                    yield ErrorLink(
-                        field_id=bound.id_for_label, label=str(label), message=str(message)
-                    )
+                    yield ErrorLink(field_id=field_id, label=str(label), message=str(message))
             for message in form.non_field_errors():
                 yield ErrorLink(field_id="", label="", message=str(message))
 
