@@ -44,7 +44,7 @@ SIGNUPS: tuple[DemoSignUp, ...] = (
     DemoSignUp("94406187", (OfferKind.GASTLES,), "routed", 1),  # outside the regions
 )
 
-LEVELS = {
+LEVELS: dict[OfferKind, list[str]] = {
     OfferKind.STAGE: [Level.MBO_2, Level.MBO_3, Level.MBO_4],
     OfferKind.GASTLES: [Level.VMBO_BB, Level.VMBO_KB, Level.VMBO_GL],
     OfferKind.WORKSHOP: [Level.PO, Level.VMBO_BB, Level.VMBO_KB],

@@ -77,6 +77,9 @@ _privacy_label = lazy(
 )
 
 
+STALE_FORM = _("Dit formulier is onvolledig. Vernieuw de pagina en probeer het opnieuw.")
+
+
 class SignUpForm(forms.Form):
     """The company, its contact person, the kinds of offer and the consent."""
 
@@ -151,7 +154,11 @@ class SignUpForm(forms.Form):
     )
 
     # --- plumbing: one token per rendered form, and a field only robots fill in
-    form_token = forms.UUIDField(widget=forms.HiddenInput)
+    form_token = forms.UUIDField(
+        label=_("Formuliercode"),
+        widget=forms.HiddenInput,
+        error_messages={"required": STALE_FORM, "invalid": STALE_FORM},
+    )
     fax = forms.CharField(
         required=False,
         label=_("Laat dit veld leeg"),
@@ -274,18 +281,22 @@ class SignUpSubmission:
 
     def __init__(self, data=None, *, initial=None):
         self.form = SignUpForm(data, initial=initial)
-        self.details_forms = [OfferDetailsForm(data, kind=kind) for kind in OfferKind]
         self.is_bound = data is not None
+        # Only the details of ticked kinds are bound: the page shows every kind's details (all
+        # of them without JavaScript), and those of the others must not show errors.
+        chosen = self.chosen_kinds()
+        self.details_forms = [
+            OfferDetailsForm(data if kind in chosen else None, kind=kind) for kind in OfferKind
+        ]
 
     @classmethod
     def blank(cls) -> "SignUpSubmission":
         return cls(initial={"form_token": uuid.uuid4()})
 
     def chosen_kinds(self) -> set[str]:
+        """The known kinds ticked, also when the rest of the form (or a forged kind) is invalid."""
         if not self.is_bound:
             return set()
-        if hasattr(self.form, "cleaned_data"):
-            return set(self.form.cleaned_data.get("kinds", []))
         data = cast(QueryDict, self.form.data)
         return {value for value in data.getlist("kinds") if value in OfferKind.values}
 

@@ -7,19 +7,28 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q
 
+from matching.models import SignUp, SignUpEvent, SignUpNote
+from offers.models import Offer
+
 from .models import Contact, Coordinator, Organisation, PostcodeRange, Region
 from .queries import region_of_postcode_column
 
 COORDINATOR_GROUP_NAME = "Coördinatoren"
 
-# What a coordinator may do in /beheer/: keep organisations and their contacts up to date, and
-# look up (not change) the regions, postcode ranges and coordinators they route by.
+# What a coordinator may do in /beheer/: keep organisations and their contacts up to date, look
+# up (not change) the regions, postcode ranges and coordinators they route by, and triage the
+# sign-ups and offers of their regions. Nobody in the group deletes: sign-ups are declined or
+# closed, offers archived, and history is never edited.
 COORDINATOR_PERMISSIONS = {
     Organisation: ("view", "add", "change"),
     Contact: ("view", "add", "change"),
     Region: ("view",),
     PostcodeRange: ("view",),
     Coordinator: ("view",),
+    SignUp: ("view", "change"),
+    SignUpNote: ("view", "add"),
+    SignUpEvent: ("view",),
+    Offer: ("view", "change"),
 }
 
 
@@ -55,7 +64,8 @@ def coordinator_group_ensure() -> Group:
     expected = sum(len(actions) for actions in COORDINATOR_PERMISSIONS.values())
     if len(permissions) != expected:
         # Only when the post_migrate signal has not (yet) created them, e.g. a bare test schema.
-        create_permissions(apps.get_app_config("organisations"), verbosity=0)
+        for app_label in sorted({model._meta.app_label for model in COORDINATOR_PERMISSIONS}):
+            create_permissions(apps.get_app_config(app_label), verbosity=0)
         permissions = _coordinator_permissions()
     group.permissions.set(permissions)
     return group

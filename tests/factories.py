@@ -1,8 +1,13 @@
 """factory-boy factories for the test suite. Names, emails and numbers are invented."""
 
+import uuid
+
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
+from matching.models import SignUp
+from offers.models import Offer, OfferKind
 from organisations.models import Contact, Coordinator, Organisation, PostcodeRange, Region
 from techportal.choices import Level, Province, World
 
@@ -87,3 +92,47 @@ class CoordinatorFactory(factory.django.DjangoModelFactory):
     def regions(self, create, extracted, **kwargs):
         if create and extracted:
             self.regions.set(extracted)
+
+
+# --- sign-ups and offers ------------------------------------------------------------------------
+
+
+class SignUpFactory(factory.django.DjangoModelFactory):
+    """A routed sign-up of a company; its region follows the company's postcode."""
+
+    class Meta:
+        model = SignUp
+
+    reference = factory.Sequence(lambda n: f"TP-2025-{90000 + n:05d}")
+    submission_token = factory.LazyFunction(uuid.uuid4)
+    status = SignUp.Status.ROUTED
+    organisation = factory.SubFactory(CompanyFactory)
+    contact = factory.SubFactory(
+        ContactFactory, organisation=factory.SelfAttribute("..organisation")
+    )
+    postcode = factory.SelfAttribute("organisation.postcode")
+    region = factory.SelfAttribute("organisation.region")
+    consent_at = factory.LazyFunction(timezone.now)
+    received_at = factory.LazyFunction(timezone.now)
+    routed_at = factory.LazyAttribute(
+        lambda signup: None if signup.status == SignUp.Status.RECEIVED else signup.received_at
+    )
+
+
+class OfferFactory(factory.django.DjangoModelFactory):
+    """A draft offer; with a `signup`, of that sign-up's company."""
+
+    class Meta:
+        model = Offer
+
+    signup = None
+    organisation = factory.Maybe(
+        "signup",
+        yes_declaration=factory.SelfAttribute("signup.organisation"),
+        no_declaration=factory.SubFactory(CompanyFactory),
+    )
+    kind = OfferKind.GASTLES
+    title = factory.Sequence(lambda n: f"Gastles duurzame energie {n}")
+    description = "Een gastles over windturbines en zonnepanelen."
+    levels = factory.LazyFunction(lambda: [Level.VMBO_BB, Level.VMBO_KB])
+    worlds = factory.LazyFunction(lambda: [World.ENERGY])

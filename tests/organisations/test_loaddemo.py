@@ -266,8 +266,19 @@ def test_the_coordinator_group_has_exactly_its_listed_permissions():
         "view_region",
         "view_postcoderange",
         "view_coordinator",
+        "view_signup",
+        "change_signup",
+        "view_signupnote",
+        "add_signupnote",
+        "view_signupevent",
+        "view_offer",
+        "change_offer",
     }
-    assert {p.content_type.app_label for p in group.permissions.all()} == {"organisations"}
+    assert {p.content_type.app_label for p in group.permissions.all()} == {
+        "organisations",
+        "matching",
+        "offers",
+    }
 
 
 def test_ensuring_the_coordinator_group_again_removes_extra_permissions_and_adds_no_group():
