@@ -1,9 +1,5 @@
 import os
-import subprocess
-import sys
-import time
 import uuid
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -12,9 +8,7 @@ from django.db import connection
 from techportal.celery import app as celery_app
 
 from .factories import CoordinatorFactory, PostcodeRangeFactory, RegionFactory, UserFactory
-
-ROOT = Path(__file__).resolve().parent.parent
-
+from .stack import database_url, start_worker, wait_for_worker
 
 # --- a shared cast: two regions, their coordinators, the national desk and an outsider ---------
 
@@ -56,16 +50,6 @@ def outsider(db):
 # --- a real Celery worker, for integration tests --------------------------------------------
 
 
-def _wait_for_worker(name: str, process: subprocess.Popen, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"Celery worker exited early with code {process.returncode}")
-        if celery_app.control.ping(destination=[name], timeout=0.5):
-            return
-    raise RuntimeError(f"Celery worker {name} did not answer within {timeout} s")
-
-
 @pytest.fixture(scope="session")
 def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
     """A real `celery worker` process on the test database and the test Redis database.
@@ -73,44 +57,38 @@ def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
     Tests that use it must see committed data: mark them `django_db(transaction=True)`.
     """
     with django_db_blocker.unblock():
-        db = connection.settings_dict
-    name = f"test-{uuid.uuid4().hex[:8]}@localhost"
-    log = tmp_path_factory.mktemp("celery") / "worker.log"
-    env = os.environ | {
-        "DJANGO_SETTINGS_MODULE": "techportal.settings.test",
-        "DATABASE_URL": (
-            f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-        ),
-        "REDIS_URL": settings.REDIS_URL,
-    }
-    with log.open("wb") as log_file:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "techportal",
-                "worker",
-                "--pool=prefork",
-                "--concurrency=2",
-                "--loglevel=INFO",
-                f"--hostname={name}",
-                "--without-mingle",
-                "--without-gossip",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-        )
+        db_url = database_url(connection.settings_dict)
+    worker = start_worker(
+        f"test-{uuid.uuid4().hex[:8]}@localhost",
+        env=os.environ
+        | {
+            "DJANGO_SETTINGS_MODULE": "techportal.settings.test",
+            "DATABASE_URL": db_url,
+            "REDIS_URL": settings.REDIS_URL,
+        },
+        log=tmp_path_factory.mktemp("celery") / "worker.log",
+    )
     try:
-        _wait_for_worker(name, process)
-        yield name
+        wait_for_worker(celery_app, worker)
+        yield worker.name
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        worker.stop()
+
+
+@pytest.fixture(autouse=True)
+def celery_eager(request):
+    """Tasks run in the test process, unless the test has a real worker (`celery_worker`).
+
+    Queued work is then done where the test can see it (with on-commit callbacks executed),
+    and nothing lingers in the test broker for a worker to pick up later.
+    """
+    if any("worker" in name for name in request.fixturenames):
+        yield
+        return
+    celery_app.conf.task_always_eager = True
+    celery_app.conf.task_eager_propagates = True
+    try:
+        yield
+    finally:
+        celery_app.conf.task_always_eager = False
+        celery_app.conf.task_eager_propagates = False

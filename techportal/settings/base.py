@@ -139,6 +139,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Celery: JSON only, at-least-once delivery, tasks are idempotent -------------------------
 
 CELERY_BROKER_URL = REDIS_URL
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_ACCEPT_CONTENT = ["json"]
