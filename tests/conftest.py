@@ -5,9 +5,16 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from organisations.services import coordinator_group_ensure
 from techportal.celery import app as celery_app
 
-from .factories import CoordinatorFactory, PostcodeRangeFactory, RegionFactory, UserFactory
+from .factories import (
+    CompanyFactory,
+    CoordinatorFactory,
+    PostcodeRangeFactory,
+    RegionFactory,
+    UserFactory,
+)
 from .stack import database_url, start_worker, wait_for_worker
 
 # --- a shared cast: two regions, their coordinators, the national desk and an outsider ---------
@@ -45,6 +52,35 @@ def national_desk(db):
 @pytest.fixture
 def outsider(db):
     return UserFactory(username="outsider")
+
+
+@pytest.fixture
+def company_a(region_a):
+    return CompanyFactory(name="Amsterdamse Windtechniek", postcode="1011AB")
+
+
+@pytest.fixture
+def company_b(region_b):
+    return CompanyFactory(
+        name="Utrechtse Zonnepanelen", postcode="3511AB", city="Utrecht", kvk_number="33333333"
+    )
+
+
+def login_as_coordinator(client, coordinator):
+    """Log in with exactly the permissions the real "Coördinatoren" group gives."""
+    coordinator.user.groups.add(coordinator_group_ensure())
+    client.force_login(coordinator.user)
+    return client
+
+
+@pytest.fixture
+def coordinator_a_client(client, coordinator_a):
+    return login_as_coordinator(client, coordinator_a)
+
+
+@pytest.fixture
+def national_desk_client(client, national_desk):
+    return login_as_coordinator(client, national_desk)
 
 
 # --- a real Celery worker, for integration tests --------------------------------------------

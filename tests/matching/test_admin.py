@@ -30,21 +30,7 @@ def signup_url(signup: SignUp, page: str = "change") -> str:
     return f"{SIGNUP_LIST}{signup.pk}/{page}/"
 
 
-def login_as_coordinator(client, coordinator):
-    """Log in with exactly the permissions the real "Coördinatoren" group gives."""
-    coordinator.user.groups.add(coordinator_group_ensure())
-    client.force_login(coordinator.user)
-    return client
 
-
-@pytest.fixture
-def coordinator_a_client(client, coordinator_a):
-    return login_as_coordinator(client, coordinator_a)
-
-
-@pytest.fixture
-def national_desk_client(client, national_desk):
-    return login_as_coordinator(client, national_desk)
 
 
 @pytest.fixture

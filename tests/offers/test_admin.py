@@ -5,7 +5,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from offers.models import Offer, OfferKind
-from organisations.services import coordinator_group_ensure
 from tests.factories import CompanyFactory, OfferFactory
 
 pytestmark = pytest.mark.django_db
@@ -17,29 +16,8 @@ def offer_url(offer: Offer, page: str = "change") -> str:
     return f"{OFFER_LIST}{offer.pk}/{page}/"
 
 
-@pytest.fixture
-def coordinator_a_client(client, coordinator_a):
-    """Coordinator A with exactly the permissions the real "Coördinatoren" group gives."""
-    coordinator_a.user.groups.add(coordinator_group_ensure())
-    client.force_login(coordinator_a.user)
-    return client
 
 
-@pytest.fixture
-def national_desk_client(client, national_desk):
-    national_desk.user.groups.add(coordinator_group_ensure())
-    client.force_login(national_desk.user)
-    return client
-
-
-@pytest.fixture
-def company_a(region_a):
-    return CompanyFactory(name="Amsterdamse Windtechniek", postcode="1011AB")
-
-
-@pytest.fixture
-def company_b(region_b):
-    return CompanyFactory(name="Utrechtse Zonnepanelen", postcode="3511AB", city="Utrecht")
 
 
 @pytest.fixture

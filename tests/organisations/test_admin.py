@@ -6,7 +6,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from organisations.models import Contact, Organisation
-from organisations.services import coordinator_group_ensure
 from tests.factories import CompanyFactory, ContactFactory, CoordinatorFactory, SchoolFactory
 
 pytestmark = pytest.mark.django_db
@@ -19,22 +18,7 @@ def grant(user, *codenames):
     user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
 
 
-@pytest.fixture
-def coordinator_a_client(client, coordinator_a):
-    """Coordinator A with exactly the permissions the real "Coördinatoren" group gives."""
-    coordinator_a.user.groups.add(coordinator_group_ensure())
-    client.force_login(coordinator_a.user)
-    return client
 
-
-@pytest.fixture
-def company_a(region_a):
-    return CompanyFactory(name="Amsterdamse Windtechniek", postcode="1011AB")
-
-
-@pytest.fixture
-def company_b(region_b):
-    return CompanyFactory(name="Utrechtse Zonnepanelen", postcode="3511AB", kvk_number="33333333")
 
 
 def test_the_admin_is_titled_for_techportal(admin_client):
