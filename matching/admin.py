@@ -6,7 +6,6 @@ actions and the CSV export all respect it. Every change goes through `matching.s
 
 import csv
 from collections.abc import Iterable
-from datetime import datetime
 from typing import cast
 
 from django import forms
@@ -24,47 +23,15 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from offers.models import Offer, OfferKind
-from organisations.admin import RegionScopedAdmin, regions_visible_to
-from organisations.models import Coordinator, Region
-from techportal.choices import Level
+from organisations.admin import RegionScopedAdmin, VisibleRegionFilter
+from organisations.models import Coordinator
+from techportal.choices import Level, labels_of
+from techportal.exports import csv_cell, csv_datetime
 
 from . import queries, services
 from .models import SignUp, SignUpEvent, SignUpNote
 
 # --- filters ----------------------------------------------------------------------------------
-
-
-class VisibleRegionFilter(admin.SimpleListFilter):
-    """Filter by region, offering only the regions the user may see (no other region's name).
-
-    Follows the admin's `region_lookup`, so it serves every `RegionScopedAdmin`.
-    """
-
-    title = _("regio")
-    parameter_name = "region"
-    NONE = "none"
-
-    def __init__(self, request, params, model, model_admin) -> None:
-        self.region_lookup = getattr(model_admin, "region_lookup", "region")
-        super().__init__(request, params, model, model_admin)
-
-    def lookups(self, request, model_admin):
-        visible = regions_visible_to(request.user)
-        regions = Region.objects.all() if visible is None else visible
-        choices: list[tuple[str, str]] = [
-            (str(region.pk), region.name) for region in regions.order_by("name")
-        ]
-        if visible is None:  # only those who see every region see the rows without one
-            choices.append((self.NONE, gettext("Geen regio")))
-        return choices
-
-    def queryset(self, request, queryset):
-        value = self.value()
-        if value == self.NONE:
-            return queryset.filter(**{f"{self.region_lookup}__isnull": True})
-        if value and value.isdigit():
-            return queryset.filter(**{self.region_lookup: int(value)})
-        return queryset
 
 
 class OfferKindFilter(admin.SimpleListFilter):
@@ -153,7 +120,7 @@ class SignUpOfferInline(ReadOnlyInline):
 
     @admin.display(description=_("onderwijsniveaus"))
     def levels_display(self, offer: Offer) -> str:
-        return ", ".join(level_labels(offer.levels))
+        return ", ".join(labels_of(Level, offer.levels))
 
 
 # --- forms of the intermediate action pages --------------------------------------------------
@@ -192,32 +159,6 @@ def eligible_coordinators(signups: Iterable[SignUp]) -> QuerySet[Coordinator]:
     for region in regions.values():
         eligible = eligible.filter(pk__in=queries.coordinators_for_region(region).values("pk"))
     return eligible.select_related("user")
-
-
-# --- CSV export -------------------------------------------------------------------------------
-
-# A spreadsheet runs a cell that starts with one of these as a formula.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
-
-
-def csv_datetime(moment: datetime | None) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
-
-
-def kind_labels(kinds: Iterable[str | None] | None) -> list[str]:
-    """Labels of the offer kinds, in the order of the aanmeldformulier."""
-    present = set(kinds or ())
-    return [str(kind.label) for kind in OfferKind if kind.value in present]
-
-
-def level_labels(levels: Iterable[str]) -> list[str]:
-    present = set(levels)
-    return [str(level.label) for level in Level if level.value in present]
 
 
 # --- the sign-up admin ------------------------------------------------------------------------
@@ -340,7 +281,7 @@ class SignUpAdmin(RegionScopedAdmin):
 
     @admin.display(description=_("soort aanbod"))
     def kinds(self, signup: SignUp) -> str:
-        return ", ".join(kind_labels(signup.offer_kinds))  # type: ignore[attr-defined]
+        return ", ".join(labels_of(OfferKind, signup.offer_kinds))  # type: ignore[attr-defined]
 
     @admin.display(description=_("wacht sinds"), ordering="received_at")
     def age(self, signup: SignUp) -> str:
@@ -567,7 +508,7 @@ class SignUpAdmin(RegionScopedAdmin):
                     signup.organisation.name,
                     signup.organisation.kvk_number,
                     signup.contact.email,
-                    ", ".join(kind_labels(signup.offer_kinds)),  # type: ignore[attr-defined]
+                    ", ".join(labels_of(OfferKind, signup.offer_kinds)),  # type: ignore[attr-defined]
                     signup.region or "",
                     signup.coordinator or "",
                     signup.get_status_display(),

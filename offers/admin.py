@@ -7,8 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from matching.admin import VisibleRegionFilter, level_labels
-from organisations.admin import RegionScopedAdmin
+from organisations.admin import RegionScopedAdmin, VisibleRegionFilter
+from techportal.choices import Level, labels_of
 
 from .models import Offer
 
@@ -34,7 +34,7 @@ class OfferAdmin(RegionScopedAdmin):
 
     @admin.display(description=_("onderwijsniveaus"))
     def levels_display(self, offer: Offer) -> str:
-        return ", ".join(level_labels(offer.levels))
+        return ", ".join(labels_of(Level, offer.levels))
 
     def save_model(self, request: HttpRequest, obj: Offer, form, change: bool) -> None:
         if obj.status == Offer.Status.PUBLISHED and obj.published_at is None:

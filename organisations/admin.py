@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.db import models
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import Contact, Coordinator, Organisation, PostcodeRange, Region
@@ -44,6 +45,39 @@ class RegionScopedAdmin(admin.ModelAdmin):
         if db_field.related_model is Organisation and regions is not None:
             kwargs["queryset"] = Organisation.objects.filter(region__in=regions)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class VisibleRegionFilter(admin.SimpleListFilter):
+    """Filter by region, offering only the regions the user may see (no other region's name).
+
+    Follows the admin's `region_lookup`, so it serves every `RegionScopedAdmin`.
+    """
+
+    title = _("regio")
+    parameter_name = "region"
+    NONE = "none"
+
+    def __init__(self, request, params, model, model_admin) -> None:
+        self.region_lookup = getattr(model_admin, "region_lookup", "region")
+        super().__init__(request, params, model, model_admin)
+
+    def lookups(self, request, model_admin):
+        visible = regions_visible_to(request.user)
+        regions = Region.objects.all() if visible is None else visible
+        choices: list[tuple[str, str]] = [
+            (str(region.pk), region.name) for region in regions.order_by("name")
+        ]
+        if visible is None:  # only those who see every region see the rows without one
+            choices.append((self.NONE, gettext("Geen regio")))
+        return choices
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == self.NONE:
+            return queryset.filter(**{f"{self.region_lookup}__isnull": True})
+        if value and value.isdigit():
+            return queryset.filter(**{self.region_lookup: int(value)})
+        return queryset
 
 
 class PostcodeRangeInline(admin.TabularInline):

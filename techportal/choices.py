@@ -59,5 +59,11 @@ class Province(models.TextChoices):
         return cls.FRIESLAND if wanted == "friesland" else None
 
 
+def labels_of(choices: type[models.TextChoices], values) -> list[str]:
+    """The labels of `values` (any iterable, None too), in the order `choices` defines them."""
+    present = set(values or ())
+    return [str(choice.label) for choice in choices if choice.value in present]
+
+
 def _fold(text: str) -> str:
     return text.strip().lower().replace("â", "a").replace(" ", "-")
