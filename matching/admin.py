@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from typing import cast
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.auth.models import User
@@ -18,12 +19,13 @@ from django.db.models import BooleanField, Case, Exists, OuterRef, Q, QuerySet, 
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.timesince import timesince
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from offers.models import Offer, OfferKind
-from organisations.admin import RegionScopedAdmin, VisibleRegionFilter
+from organisations.admin import RegionScopedAdmin, VisibleRegionFilter, regions_visible_to
 from organisations.models import Coordinator
 from techportal.choices import Level, labels_of
 from techportal.exports import csv_cell, csv_datetime
@@ -173,17 +175,21 @@ def _actor(request: HttpRequest) -> User | None:
 @admin.register(SignUp)
 class SignUpAdmin(RegionScopedAdmin):
     region_lookup = "region"
+    # What to act on first stands left: the overdue mark, status and age.
     list_display = [
         "reference",
+        "overdue",
+        "status",
+        "age",
         "company",
         "kinds",
         "region",
         "coordinator",
-        "status",
-        "age",
-        "overdue",
     ]
     list_select_related = ["organisation", "region", "coordinator__user", "contact"]
+
+    class Media:
+        css = {"all": ["css/beheer.css"]}
     list_filter = ["status", OfferKindFilter, VisibleRegionFilter, OverdueFilter]
     search_fields = [
         "organisation__name",
@@ -203,6 +209,7 @@ class SignUpAdmin(RegionScopedAdmin):
                     "status",
                     "organisation",
                     "contact",
+                    "contact_reach",
                     "postcode",
                     "region",
                     "coordinator",
@@ -258,6 +265,17 @@ class SignUpAdmin(RegionScopedAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj=None):
         return [name for _title, options in self.fieldsets for name in options["fields"]]
 
+    @admin.display(description=_("bereikbaar via"))
+    def contact_reach(self, signup: SignUp) -> str:
+        contact = signup.contact
+        return " · ".join(part for part in (contact.role, contact.email, contact.phone) if part)
+
+    def get_list_display(self, request: HttpRequest):
+        visible = regions_visible_to(request.user)
+        if visible is not None and visible.count() == 1:
+            return [name for name in self.list_display if name != "region"]
+        return self.list_display
+
     def save_model(self, request: HttpRequest, obj, form, change) -> None:
         # Nothing on the sign-up itself is editable here; saving the row anyway could write
         # back a status or coordinator a task changed meanwhile. Only the notes are saved.
@@ -287,9 +305,17 @@ class SignUpAdmin(RegionScopedAdmin):
     def age(self, signup: SignUp) -> str:
         return timesince(signup.received_at, depth=1)
 
-    @admin.display(description=_("te laat"), boolean=True, ordering="is_overdue")
-    def overdue(self, signup: SignUp) -> bool:
-        return signup.is_overdue  # type: ignore[attr-defined]  # annotated
+    @admin.display(description=_("te laat"), ordering="-is_overdue")
+    def overdue(self, signup: SignUp) -> str:
+        # A warning only where there is one: a green tick for "late" would read as "fine".
+        if not signup.is_overdue:  # type: ignore[attr-defined]  # annotated
+            return ""
+        return format_html(
+            '<strong class="overdue" title="{}">⚠ {}</strong>',
+            gettext("Na %(days)d werkdagen nog niet in behandeling genomen.")
+            % {"days": settings.SIGNUP_REMIND_AFTER_WORKING_DAYS},
+            gettext("te laat"),
+        )
 
     # --- actions ----------------------------------------------------------------------------
 
