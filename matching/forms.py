@@ -281,13 +281,24 @@ class SignUpSubmission:
 
     def __init__(self, data=None, *, initial=None):
         self.form = SignUpForm(data, initial=initial)
+        self.data = data
         self.is_bound = data is not None
-        # Only the details of ticked kinds are bound: the page shows every kind's details (all
-        # of them without JavaScript), and those of the others must not show errors.
-        chosen = self.chosen_kinds()
-        self.details_forms = [
-            OfferDetailsForm(data if kind in chosen else None, kind=kind) for kind in OfferKind
-        ]
+        self._details: dict[OfferKind, OfferDetailsForm] = {}
+
+    def details_form(self, kind: OfferKind) -> OfferDetailsForm:
+        """The details form of one kind, made when first needed (a valid submit needs few).
+
+        Only the details of ticked kinds are bound: the page shows every kind's details (all
+        of them without JavaScript), and those of the others must not show errors.
+        """
+        if kind not in self._details:
+            bound = self.data if kind in self.chosen_kinds() else None
+            self._details[kind] = OfferDetailsForm(bound, kind=kind)
+        return self._details[kind]
+
+    @property
+    def details_forms(self) -> list[OfferDetailsForm]:
+        return [self.details_form(kind) for kind in OfferKind]
 
     @classmethod
     def blank(cls) -> "SignUpSubmission":
@@ -302,7 +313,7 @@ class SignUpSubmission:
 
     def chosen_details(self) -> list[OfferDetailsForm]:
         chosen = self.chosen_kinds()
-        return [form for form in self.details_forms if form.kind in chosen]
+        return [self.details_form(kind) for kind in OfferKind if kind in chosen]
 
     def is_valid(self) -> bool:
         # Validate every form (no short-circuit), so the page shows all errors at once.
