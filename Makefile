@@ -10,7 +10,7 @@ SERVICES := scripts/services.sh
 export DJANGO_SETTINGS_MODULE ?= techportal.settings.base
 
 .PHONY: help run test lint check sysdeps sysdeps-browser services stop status messages clean \
-	install bench-import-duo
+	install bench-import-duo bench-signup
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -81,6 +81,10 @@ test: install messages sysdeps-browser ## lint, migration check and the whole te
 
 bench-import-duo: install ## benchmark: import 10,000 synthetic DUO school locations
 	@$(SERVICES) with bash -c 'DEBUG=1 $(BIN)/python manage.py migrate --no-input -v 0 && DEBUG=1 $(BIN)/python bench/import_duo.py 10000'
+
+# Its own database and Redis databases (bench/settings.py); gunicorn and a worker on their own.
+bench-signup: install ## benchmark: 500 sign-ups against gunicorn and a Celery worker
+	@$(SERVICES) with bash -c '$(BIN)/python bench/signup.py --signups 500 --concurrency 16 --worker-class gthread --workers 2 --threads 4'
 
 clean: ## stop the services and remove the virtualenv, node_modules and all local data
 	$(SERVICES) purge
