@@ -90,7 +90,13 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--worker-class", default="gthread", choices=["sync", "gthread"])
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=4, help="threads per gthread worker")
-    parser.add_argument("--celery-concurrency", type=int, default=2)
+    parser.add_argument("--celery-concurrency", type=int, default=2, help="routing worker")
+    parser.add_argument(
+        "--mail-concurrency",
+        type=int,
+        default=1,
+        help="a separate worker for the mail queue; 0: one worker serves both queues",
+    )
     parser.add_argument(
         "--timeout",
         type=float,
@@ -166,9 +172,9 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _start(name: str, command: list[str]) -> Server:
+def _start(name: str, command: list[str], log_name: str = "") -> Server:
     LOGS.mkdir(parents=True, exist_ok=True)
-    with (LOGS / f"{name}.log").open("wb") as log:
+    with (LOGS / f"{log_name or name}.log").open("wb") as log:
         process = subprocess.Popen(  # noqa: S603
             command,
             cwd=ROOT,
@@ -208,10 +214,12 @@ def wait_until_serving(server: Server, port: int, timeout: float = 30) -> None:
     raise RuntimeError(f"{server.name} did not answer within {timeout:.0f} s")
 
 
-def celery_start(args: argparse.Namespace) -> Server:
+def celery_start(*, concurrency: int, queues: list[str], nice: int = 0) -> Server:
+    """A Celery worker (the CPU table sums every worker under "celery")."""
     return _start(
         "celery",
         [
+            *(["nice", "-n", str(nice)] if nice else []),
             sys.executable,
             "-m",
             "celery",
@@ -219,13 +227,30 @@ def celery_start(args: argparse.Namespace) -> Server:
             "techportal",
             "worker",
             "--pool=prefork",
-            f"--concurrency={args.celery_concurrency}",
+            f"--concurrency={concurrency}",
+            f"--queues={','.join(queues)}",
             "--loglevel=WARNING",
             f"--hostname=bench-{uuid.uuid4().hex[:8]}@localhost",
             "--without-mingle",
             "--without-gossip",
         ],
+        log_name=f"celery-{'-'.join(queues)}",
     )
+
+
+def workers_start(args: argparse.Namespace) -> list[Server]:
+    """Routing on its own worker and emails on another, as production runs them (README).
+
+    On one machine the mail worker runs at a lower CPU priority (nice 10): an email may wait a
+    few seconds, routing and the web should not.
+    """
+    routing, mail = settings.CELERY_TASK_DEFAULT_QUEUE, settings.CELERY_MAIL_QUEUE
+    if not args.mail_concurrency:
+        return [celery_start(concurrency=args.celery_concurrency, queues=[routing, mail])]
+    return [
+        celery_start(concurrency=args.celery_concurrency, queues=[routing]),
+        celery_start(concurrency=args.mail_concurrency, queues=[mail], nice=10),
+    ]
 
 
 # --- CPU time per process group, from /proc ----------------------------------------------------
@@ -579,7 +604,7 @@ def report(outcome: Outcome) -> None:
 
 def run(args: argparse.Namespace, servers: list[Server]) -> Outcome:
     port = _free_port()
-    servers.append(celery_start(args))
+    servers.extend(workers_start(args))
     servers.append(gunicorn_start(args, port))
     wait_until_serving(servers[-1], port)
 
@@ -624,7 +649,8 @@ def main() -> None:
         f"Sign-up benchmark: {args.signups} sign-ups at concurrency {args.concurrency} "
         f"(after {args.warmup} for warm-up); floor: {args.floor_requests} POSTs\n"
         f"  gunicorn {args.worker_class}, {args.workers} workers{threads}; Celery prefork, "
-        f"concurrency {args.celery_concurrency}; CONN_MAX_AGE={os.environ['CONN_MAX_AGE']}; "
+        f"routing concurrency {args.celery_concurrency}, mail worker concurrency "
+        f"{args.mail_concurrency or 'none (shared)'}; CONN_MAX_AGE={os.environ['CONN_MAX_AGE']}; "
         f"{os.cpu_count()} CPUs\n"
         f"  SIGNUP_RATE_LIMIT={settings.SIGNUP_RATE_LIMIT} (all POSTs come from one address); "
         f"email to memory; database {BENCH_DATABASE}; Redis {settings.CELERY_BROKER_URL} and "

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Exchange, Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -139,7 +140,19 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Celery: JSON only, at-least-once delivery, tasks are idempotent -------------------------
 
 CELERY_BROKER_URL = REDIS_URL
+# Two queues: routing and the sweep on one, emails on the other, so a burst of sign-ups (or a
+# slow SMTP server) never makes routing wait behind emails. A worker started without -Q serves
+# both; a dedicated mail worker takes `-Q mail` and the other `-Q celery`.
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
+CELERY_MAIL_QUEUE = env.str("CELERY_MAIL_QUEUE", default="mail")
+CELERY_TASK_QUEUES = [
+    Queue(name, Exchange(name), routing_key=name)
+    for name in (CELERY_TASK_DEFAULT_QUEUE, CELERY_MAIL_QUEUE)
+]
+CELERY_TASK_ROUTES = {
+    "matching.tasks.notify_*": {"queue": CELERY_MAIL_QUEUE},
+    "matching.tasks.send_*": {"queue": CELERY_MAIL_QUEUE},
+}
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_ACCEPT_CONTENT = ["json"]

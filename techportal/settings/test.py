@@ -14,7 +14,8 @@ os.environ.setdefault("DEBUG", "0")
 os.environ.setdefault("EMAIL_URL", "memorymail://")
 # Test runs share Redis database 9; each run (named by its test database) gets its own queue,
 # so one run's worker never takes another run's tasks. Workers the tests start inherit it.
-os.environ.setdefault("CELERY_QUEUE", f"tests-{os.environ.get('TEST_DATABASE_NAME') or 'default'}")
+os.environ.setdefault("CELERY_QUEUE", f"tests-{os.environ.get('TEST_DATABASE_NAME', 'default')}")
+os.environ.setdefault("CELERY_MAIL_QUEUE", f"{os.environ['CELERY_QUEUE']}-mail")
 # Tests of the rate limit set their own; the others post from one address many times.
 os.environ.setdefault("SIGNUP_RATE_LIMIT", "10000/m")
 
