@@ -23,7 +23,8 @@ MAIL_RETRY: dict[str, Any] = RETRY | {
 
 @shared_task(**RETRY)
 def route_signup(signup_id: int) -> None:
-    services.signup_route(signup_id=signup_id)
+    """Route this sign-up, and with it every other one waiting (see signups_route_pending)."""
+    services.signups_route_pending()
 
 
 @shared_task(**MAIL_RETRY)

@@ -31,6 +31,28 @@ def region_for_postcode(postcode: str) -> Region | None:
     return found.region if found else None
 
 
+def regions_for_postcodes(postcodes: list[str]) -> dict[str, Region | None]:
+    """The region of each postcode (None outside every region), in one query."""
+    numbers = {postcode: pc4(postcode) for postcode in postcodes}
+    known = [number for number in numbers.values() if number is not None]
+    ranges = (
+        list(
+            PostcodeRange.objects.filter(start__lte=max(known), end__gte=min(known))
+            .select_related("region")
+            .order_by("start")
+        )
+        if known
+        else []
+    )
+
+    def region(number: int | None) -> Region | None:
+        if number is None:
+            return None
+        return next((r.region for r in ranges if r.start <= number <= r.end), None)
+
+    return {postcode: region(number) for postcode, number in numbers.items()}
+
+
 def region_of_postcode_column() -> Subquery:
     """SQL for the region of an organisation's `postcode` column, for bulk updates.
 

@@ -11,7 +11,7 @@ from .emails import (
     signup_send_reminder,
 )
 from .intake import CompanyDetails, ContactDetails, OfferDetails, signup_create
-from .routing import SweepResult, signup_route, signups_sweep
+from .routing import SweepResult, signup_route, signups_route_pending, signups_sweep
 from .triage import (
     signup_close,
     signup_decline,
@@ -36,5 +36,6 @@ __all__ = [
     "signup_send_decline",
     "signup_send_reminder",
     "signup_take_in_triage",
+    "signups_route_pending",
     "signups_sweep",
 ]

@@ -6,11 +6,11 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from organisations.models import Coordinator
-from organisations.queries import region_for_postcode
+from organisations.queries import regions_for_postcodes
 from techportal.queueing import enqueue, enqueue_on_commit
 
 from .. import queries
@@ -44,48 +44,123 @@ def assign_coordinator(signup: SignUp, coordinator: Coordinator, now: datetime) 
 
 @transaction.atomic
 def signup_route(*, signup_id: int) -> SignUp | None:
-    """Hand a received sign-up to a coordinator; None when there was nothing to do.
-
-    The row lock is the claim: a second run (a repeated task, the sweep) waits, then finds the
-    sign-up routed and does nothing. A worker that dies mid-way rolls back to `received`.
-    """
-    signup = (
-        SignUp.objects.select_for_update(skip_locked=True)
-        .filter(pk=signup_id, status=SignUp.Status.RECEIVED)
-        .first()
+    """Hand one received sign-up to a coordinator; None when there was nothing to do."""
+    claimed = list(
+        SignUp.objects.select_for_update(skip_locked=True).filter(
+            pk=signup_id, status=SignUp.Status.RECEIVED
+        )
     )
-    if signup is None:
-        return None
-    region = region_for_postcode(signup.postcode)
-    coordinator = None
-    if region is not None:
-        coordinator = _least_loaded(queries.active_coordinators().filter(regions=region))
-    if coordinator is None:
-        coordinator = _national_desk()
-    if coordinator is None:
-        _record_once(signup, SignUpEvent.Kind.NOT_ROUTED, "Geen actieve coördinator gevonden.")
-        logger.error("Sign-up %s has no coordinator: add a national desk", signup.reference)
-        return None
+    routed = _route(claimed)
+    return routed[0] if routed else None
+
+
+@transaction.atomic
+def signups_route_pending(*, limit: int = 100) -> list[SignUp]:
+    """Route the oldest received sign-ups, up to `limit`, in one transaction.
+
+    Each queued routing task calls this: in a burst the first task routes many sign-ups at
+    once (a handful of queries per batch, not per sign-up) and the tasks after it find
+    little left to do.
+    """
+    claimed = list(
+        SignUp.objects.select_for_update(skip_locked=True)
+        .filter(status=SignUp.Status.RECEIVED)
+        .order_by("received_at", "pk")[:limit]
+    )
+    return _route(claimed)
+
+
+@dataclass
+class _Candidate:
+    coordinator: Coordinator
+    load: int
+    last_assigned_at: datetime | None
+
+    def sort_key(self) -> tuple:
+        waited = self.last_assigned_at.timestamp() if self.last_assigned_at else float("-inf")
+        return (self.load, waited, self.coordinator.pk)
+
+
+def _route(claimed: list[SignUp]) -> list[SignUp]:
+    """Assign the claimed (row-locked) sign-ups to coordinators.
+
+    The claim is the row lock: a repeated task or the sweep skips rows another worker holds,
+    and finds them routed once it commits. A worker that dies mid-way rolls back to
+    `received`. The candidates' rows are locked too (in primary-key order), so two batches
+    never count the same coordinator's load at once.
+    """
+    if not claimed:
+        return []
+    region_of = regions_for_postcodes([signup.postcode for signup in claimed])
+    regions = {region.pk: region for region in region_of.values() if region is not None}
+    covering = queries.active_coordinators().filter(
+        Q(regions__in=regions) | Q(is_national_desk=True)
+    )
+    locked = list(
+        Coordinator.objects.filter(pk__in=covering.values("pk"))
+        .order_by("pk")
+        .select_for_update(of=("self",))
+        .values_list("pk", flat=True)
+    )
+    candidates = {
+        coordinator.pk: _Candidate(
+            coordinator,
+            coordinator.open_load,  # type: ignore[attr-defined]  # annotated
+            coordinator.last_assigned_at,
+        )
+        for coordinator in queries.with_open_load(
+            Coordinator.objects.filter(pk__in=locked)
+        ).select_related("user")
+    }
+    members: dict[int, list[int]] = {}
+    for coordinator_id, region_id in Coordinator.regions.through.objects.filter(
+        coordinator_id__in=locked, region_id__in=regions
+    ).values_list("coordinator_id", "region_id"):
+        members.setdefault(region_id, []).append(coordinator_id)
+    desk = [pk for pk, c in candidates.items() if c.coordinator.is_national_desk]
 
     now = timezone.now()
-    signup.status = SignUp.Status.ROUTED
-    signup.routed_at = now
-    signup.region = region
-    assign_coordinator(signup, coordinator, now)
-    signup.save(
-        update_fields=["status", "routed_at", "region", "coordinator", "coordinator_notified_at"]
+    routed, events = [], []
+    for signup in claimed:
+        region = region_of[signup.postcode]
+        pool = members.get(region.pk, []) if region else []
+        pick = min((candidates[pk] for pk in pool or desk), key=_Candidate.sort_key, default=None)
+        if pick is None:
+            _record_once(signup, SignUpEvent.Kind.NOT_ROUTED, "Geen actieve coördinator gevonden.")
+            logger.error("Sign-up %s has no coordinator: add a national desk", signup.reference)
+            continue
+        pick.load += 1
+        pick.last_assigned_at = now
+        signup.status = SignUp.Status.ROUTED
+        signup.routed_at = now
+        signup.region = region
+        signup.coordinator = pick.coordinator
+        signup.coordinator_notified_at = None
+        where = f"regio {region}" if region else "buiten de regio's: landelijke desk"
+        events.append(
+            SignUpEvent(
+                signup=signup,
+                at=now,
+                kind=SignUpEvent.Kind.ROUTED,
+                message=f"Toegewezen aan {pick.coordinator} ({where}).",
+            )
+        )
+        routed.append(signup)
+    if not routed:
+        return []
+    SignUp.objects.bulk_update(
+        routed, ["status", "routed_at", "region", "coordinator", "coordinator_notified_at"]
     )
-    where = f"regio {region}" if region else "buiten de regio's: landelijke desk"
-    SignUpEvent.objects.create(
-        signup=signup,
-        at=now,
-        kind=SignUpEvent.Kind.ROUTED,
-        message=f"Toegewezen aan {coordinator} ({where}).",
+    Coordinator.objects.filter(pk__in={signup.coordinator_id for signup in routed}).update(
+        last_assigned_at=now
     )
-    from ..tasks import send_confirmation
+    SignUpEvent.objects.bulk_create(events)
+    from ..tasks import notify_coordinator, send_confirmation
 
-    enqueue_on_commit(send_confirmation, signup.pk)
-    return signup
+    for signup in routed:
+        enqueue_on_commit(notify_coordinator, signup.pk)
+        enqueue_on_commit(send_confirmation, signup.pk)
+    return routed
 
 
 def _record_once(signup: SignUp, kind: str, message: str) -> None:

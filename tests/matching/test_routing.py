@@ -6,6 +6,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.db.models import Count
+from django.test.utils import CaptureQueriesContext
 
 from matching import services
 from matching.models import SignUp, SignUpEvent
@@ -286,3 +289,62 @@ def test_publishing_publishes_only_the_draft_offers(coordinator_a):
     assert services.signup_publish_offers(signup=signup, actor=None) == 1
     assert services.signup_publish_offers(signup=signup, actor=None) == 0
     assert signup.offers.get().status == "published"
+
+
+# --- routing in batches (what the routing task does) --------------------------------------------
+
+
+def test_a_batch_routes_every_waiting_signup_to_its_own_region(
+    coordinator_a, coordinator_b, national_desk
+):
+    amsterdam = submit(postcode="1011AB", kvk="11111111")
+    utrecht = submit(postcode="3511AB", kvk="22222222")
+    elsewhere = submit(postcode="9999ZZ", kvk="33333333")
+    routed = services.signups_route_pending()
+    assert {s.pk for s in routed} == {amsterdam.pk, utrecht.pk, elsewhere.pk}
+    coordinators = dict(SignUp.objects.values_list("pk", "coordinator"))
+    assert coordinators == {
+        amsterdam.pk: coordinator_a.pk,
+        utrecht.pk: coordinator_b.pk,
+        elsewhere.pk: national_desk.pk,
+    }
+    assert services.signups_route_pending() == []
+
+
+def test_a_batch_spreads_its_signups_over_the_regions_coordinators(region_a):
+    first = CoordinatorFactory(regions=[region_a])
+    second = CoordinatorFactory(regions=[region_a])
+    for n in range(5):
+        submit(kvk=f"{40000000 + n}")
+    services.signups_route_pending()
+    loads = sorted(
+        SignUp.objects.filter(coordinator__in=[first, second])
+        .values_list("coordinator")
+        .annotate(n=Count("pk"))
+        .values_list("n", flat=True)
+    )
+    assert loads == [2, 3]
+
+
+def test_a_batch_takes_a_constant_number_of_queries(
+    region_a, region_b, national_desk
+):
+    CoordinatorFactory(regions=[region_a])
+    CoordinatorFactory(regions=[region_b])
+
+    def queries_for(count: int) -> int:
+        for n in range(count):
+            submit(postcode="1011AB" if n % 2 else "3511AB", kvk=f"{uuid.uuid4().int % 10**8:08d}")
+        with CaptureQueriesContext(connection) as captured:
+            assert len(services.signups_route_pending()) == count
+        return len(captured)
+
+    assert queries_for(2) == queries_for(20)
+
+
+def test_a_batch_leaves_signups_without_any_coordinator_waiting(region_a):
+    signup = submit()
+    assert services.signups_route_pending() == []
+    signup.refresh_from_db()
+    assert signup.status == SignUp.Status.RECEIVED
+    assert signup.events.filter(kind=SignUpEvent.Kind.NOT_ROUTED).count() == 1
