@@ -5,7 +5,11 @@ from typing import Any
 from celery import shared_task
 from django.db import OperationalError
 
+from techportal.queueing import coalesced_task_started
+
 from . import services
+
+ROUTING_BATCH = 100
 
 # A database hiccup is worth a few retries; anything else is a bug and shows in the logs.
 RETRY: dict[str, Any] = {
@@ -22,9 +26,11 @@ MAIL_RETRY: dict[str, Any] = RETRY | {
 
 
 @shared_task(**RETRY)
-def route_signup(signup_id: int) -> None:
-    """Route this sign-up, and with it every other one waiting (see signups_route_pending)."""
-    services.signups_route_pending()
+def route_signups() -> None:
+    """Route every sign-up waiting, in batches; queued (coalesced) by each new sign-up."""
+    coalesced_task_started(route_signups)
+    while len(services.signups_route_pending(limit=ROUTING_BATCH)) == ROUTING_BATCH:
+        pass  # a full batch: there may be more
 
 
 @shared_task(**MAIL_RETRY)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from offers.models import Location, Offer, OfferKind
 from organisations.models import Contact, Organisation
-from techportal.queueing import enqueue_on_commit
+from techportal.queueing import enqueue_coalesced_on_commit
 
 from ..models import SignUp, SignUpEvent
 
@@ -211,7 +211,7 @@ def _signup_create(
     SignUpEvent.objects.create(
         signup=signup, at=now, kind=SignUpEvent.Kind.RECEIVED, message="Aanmeldformulier ingevuld."
     )
-    from ..tasks import route_signup
+    from ..tasks import route_signups
 
-    enqueue_on_commit(route_signup, signup.pk)
+    enqueue_coalesced_on_commit(route_signups)
     return signup, True

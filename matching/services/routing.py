@@ -189,7 +189,8 @@ def signups_sweep(*, now: datetime | None = None) -> SweepResult:
 
 
 def _requeue_received(now: datetime, limit: int = 1000) -> int:
-    from ..tasks import route_signup
+    """Queue routing again when sign-ups wait too long; one run routes them all."""
+    from ..tasks import route_signups
 
     stale = SignUp.objects.filter(
         status=SignUp.Status.RECEIVED,
@@ -207,7 +208,7 @@ def _requeue_received(now: datetime, limit: int = 1000) -> int:
         .exclude(Exists(already_noted))
         .values_list("pk", flat=True)
     )
-    return sum(enqueue(route_signup, pk) for pk in ids)
+    return len(ids) if enqueue(route_signups) else 0
 
 
 @transaction.atomic

@@ -348,3 +348,24 @@ def test_a_batch_leaves_signups_without_any_coordinator_waiting(region_a):
     signup.refresh_from_db()
     assert signup.status == SignUp.Status.RECEIVED
     assert signup.events.filter(kind=SignUpEvent.Kind.NOT_ROUTED).count() == 1
+
+
+def test_while_a_routing_run_waits_in_the_queue_new_signups_queue_no_other(
+    coordinator_a, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    from matching.tasks import route_signups
+    from techportal import queueing
+
+    cache.set(queueing._flag(route_signups), 1, timeout=60)  # a run is queued, not yet started
+    with django_capture_on_commit_callbacks(execute=True):
+        first = submit(kvk="11111111")
+    first.refresh_from_db()
+    assert first.status == SignUp.Status.RECEIVED  # left to the queued run
+
+    queueing.coalesced_task_started(route_signups)  # that run starts: the next one queues anew
+    with django_capture_on_commit_callbacks(execute=True):
+        second = submit(kvk="22222222")
+    statuses = set(SignUp.objects.filter(pk__in=[first.pk, second.pk]).values_list("status"))
+    assert statuses == {(SignUp.Status.ROUTED,)}
