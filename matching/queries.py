@@ -8,6 +8,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from organisations.models import Coordinator, Region
+from organisations.queries import active_coordinators
 from techportal.workdays import subtract_working_days
 
 from .models import SignUp
@@ -55,10 +56,6 @@ def signup_for_status_token(token: str) -> SignUp | None:
 
 def signup_for_thanks_token(token: str) -> SignUp | None:
     return signup_for_token(token, salt=THANKS_LINK_SALT, max_age=THANKS_LINK_MAX_AGE)
-
-
-def active_coordinators() -> QuerySet[Coordinator]:
-    return Coordinator.objects.filter(is_active=True, user__is_active=True)
 
 
 def coordinators_for_region(region: Region | None) -> QuerySet[Coordinator]:

@@ -20,15 +20,7 @@ def pc4(postcode: str) -> int | None:
 
 
 def region_for_postcode(postcode: str) -> Region | None:
-    number = pc4(postcode)
-    if number is None:
-        return None
-    found = (
-        PostcodeRange.objects.filter(start__lte=number, end__gte=number)
-        .select_related("region")
-        .first()
-    )
-    return found.region if found else None
+    return regions_for_postcodes([postcode])[postcode]
 
 
 def regions_for_postcodes(postcodes: list[str]) -> dict[str, Region | None]:
@@ -64,10 +56,15 @@ def region_of_postcode_column() -> Subquery:
     )
 
 
+def active_coordinators() -> QuerySet[Coordinator]:
+    """Coordinators who get new sign-ups: active, with an active user account."""
+    return Coordinator.objects.filter(is_active=True, user__is_active=True)
+
+
 def coordinators_for_postcode(postcode: str) -> QuerySet[Coordinator]:
     """The active coordinators who handle this postcode: its region's, else the national desk."""
     region = region_for_postcode(postcode)
-    active = Coordinator.objects.filter(is_active=True, user__is_active=True)
+    active = active_coordinators()
     if region is not None:
         regional = active.filter(regions=region)
         if regional.exists():
