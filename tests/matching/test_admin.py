@@ -543,3 +543,37 @@ def test_the_list_uses_a_constant_number_of_queries(
     add_signups(27, coordinator_a)
     assert count_queries(client, SIGNUP_LIST) == few
     assert len(client.get(SIGNUP_LIST).context["cl"].result_list) == 30
+
+
+# --- bad input in notes and decline reasons -----------------------------------------------------
+
+
+def test_a_note_longer_than_2000_characters_is_refused_and_not_stored(
+    coordinator_a_client, signup_a
+):
+    response = coordinator_a_client.post(signup_url(signup_a), note_form("x" * 2001))
+    assert response.status_code == 200  # the page again, with the error
+    assert "niet meer dan 2000 tekens" in response.content.decode()
+    assert not SignUpNote.objects.exists()
+
+
+def test_a_note_with_a_script_is_stored_as_text_and_shown_escaped(coordinator_a_client, signup_a):
+    script = "<script>alert('x')</script>"
+    coordinator_a_client.post(signup_url(signup_a), note_form(script))
+    assert SignUpNote.objects.get().text == script
+    page = coordinator_a_client.get(signup_url(signup_a)).content.decode()
+    assert script not in page
+    assert "&lt;script&gt;" in page
+
+
+def test_a_decline_reason_with_a_script_reaches_the_company_escaped(
+    coordinator_a_client, signup_a, django_capture_on_commit_callbacks
+):
+    mail.outbox.clear()
+    script = "<script>alert('x')</script>"
+    with django_capture_on_commit_callbacks(execute=True):
+        confirm(coordinator_a_client, "decline", signup_a, reason=script)
+    html, _mimetype = mail.outbox[0].alternatives[0]
+    assert script not in html
+    assert "&lt;script&gt;" in html
+    assert script in mail.outbox[0].body  # plain text is plain text
