@@ -4,14 +4,11 @@ One page, no account. `SignUpSubmission` bundles the main form with one small de
 per kind; only the details of the kinds a company ticks are validated and stored.
 """
 
-import re
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import cast
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils.functional import lazy
@@ -23,34 +20,10 @@ from django.utils.translation import gettext_lazy as _
 from offers.models import USUAL_LOCATION, Location, OfferKind
 from techportal.choices import Level, World
 from techportal.fields import normalise_kvk_number, normalise_phone, normalise_postcode
+from techportal.forms import ErrorLink, PublicForm, error_links, plain_text
+from techportal.forms import textarea as _textarea
 
 from .services import CompanyDetails, ContactDetails, OfferDetails
-
-# Text fields are plain text: markup is refused rather than stored (and later shown escaped).
-MARKUP = re.compile(r"<\s*[a-zA-Z!/?]|&#|javascript:", re.IGNORECASE)
-
-
-def refuse_markup(value: str) -> None:
-    if MARKUP.search(value):
-        raise ValidationError(
-            _("Gebruik hier gewone tekst, zonder HTML-code of scripts (zoals <b> of <script>)."),
-            code="markup",
-        )
-
-
-def _text(label, *, max_length: int, required: bool = True, help_text="", **kwargs):
-    return forms.CharField(
-        label=label,
-        max_length=max_length,
-        required=required,
-        help_text=help_text,
-        validators=[refuse_markup],
-        **kwargs,
-    )
-
-
-def _textarea(rows: int = 4) -> forms.Textarea:
-    return forms.Textarea(attrs={"rows": rows})
 
 
 class NormalisedField(forms.CharField):
@@ -77,26 +50,23 @@ _privacy_label = lazy(
 )
 
 
-STALE_FORM = _("Dit formulier is onvolledig. Vernieuw de pagina en probeer het opnieuw.")
-
-
-class SignUpForm(forms.Form):
+class SignUpForm(PublicForm):
     """The company, its contact person, the kinds of offer and the consent."""
 
     # --- company
-    company_name = _text(_("Naam van het bedrijf"), max_length=200)
+    company_name = plain_text(_("Naam van het bedrijf"), max_length=200)
     kvk_number = NormalisedField(
         normalise_kvk_number,
         label=_("KvK-nummer"),
         help_text=_("8 cijfers; u vindt het op kvk.nl of op uw facturen."),
     )
-    street_address = _text(_("Adres"), max_length=200, help_text=_("Straat en huisnummer."))
+    street_address = plain_text(_("Adres"), max_length=200, help_text=_("Straat en huisnummer."))
     postcode = NormalisedField(
         normalise_postcode,
         label=_("Postcode"),
         help_text=_("Bijvoorbeeld 1234 AB. Hiermee vinden we de coördinator van uw regio."),
     )
-    city = _text(_("Plaats"), max_length=100)
+    city = plain_text(_("Plaats"), max_length=100)
     website = forms.URLField(
         label=_("Website"),
         max_length=300,
@@ -112,8 +82,8 @@ class SignUpForm(forms.Form):
     )
 
     # --- contact person
-    contact_name = _text(_("Uw naam"), max_length=150)
-    contact_role = _text(_("Uw functie"), max_length=100, required=False)
+    contact_name = plain_text(_("Uw naam"), max_length=150)
+    contact_role = plain_text(_("Uw functie"), max_length=100, required=False)
     contact_email = forms.EmailField(
         label=_("E-mailadres"),
         max_length=254,
@@ -140,7 +110,7 @@ class SignUpForm(forms.Form):
         ),
         required=False,
     )
-    message = _text(
+    message = plain_text(
         _("Toelichting of vragen"),
         max_length=2000,
         required=False,
@@ -153,29 +123,9 @@ class SignUpForm(forms.Form):
         },
     )
 
-    # --- plumbing: one token per rendered form, and a field only robots fill in
-    form_token = forms.UUIDField(
-        label=_("Formuliercode"),
-        widget=forms.HiddenInput,
-        error_messages={"required": STALE_FORM, "invalid": STALE_FORM},
-    )
-    fax = forms.CharField(
-        required=False,
-        label=_("Laat dit veld leeg"),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
-
     COMPANY_FIELDS = ("company_name", "kvk_number", "street_address", "postcode", "city")
     COMPANY_EXTRA_FIELDS = ("website", "worlds")
     CONTACT_FIELDS = ("contact_name", "contact_role", "contact_email", "contact_phone")
-
-    def clean_fax(self) -> str:
-        if self.cleaned_data.get("fax"):
-            raise ValidationError(
-                _("Dit formulier kon niet worden verzonden. Laat het verborgen veld leeg."),
-                code="honeypot",
-            )
-        return ""
 
     def fields_named(self, names) -> list[forms.BoundField]:
         return [self[name] for name in names]
@@ -187,13 +137,13 @@ class OfferDetailsForm(forms.Form):
     ON_REQUEST = "op_aanvraag"
     PERIOD = "periode"
 
-    title = _text(
+    title = plain_text(
         _("Titel"),
         max_length=200,
         required=False,
         help_text=_("Kort en concreet, bijvoorbeeld ‘Gastles duurzame energie’."),
     )
-    description = _text(
+    description = plain_text(
         _("Omschrijving"),
         max_length=2000,
         widget=_textarea(3),
@@ -267,15 +217,6 @@ class OfferDetailsForm(forms.Form):
 SUMMARY_LABELS = {"consent": _("Privacyverklaring")}
 
 
-@dataclass
-class ErrorLink:
-    """One line of the error summary at the top of the page."""
-
-    field_id: str
-    label: str
-    message: str
-
-
 class SignUpSubmission:
     """The main form plus the details forms, validated and summarised together."""
 
@@ -322,25 +263,16 @@ class SignUpSubmission:
 
     @property
     def is_honeypot(self) -> bool:
-        return any(error.code == "honeypot" for error in self.form.errors.as_data().get("fax", []))
+        return self.form.is_honeypot
 
     def errors(self) -> Iterator[ErrorLink]:
         """Every error with the id of its field, in page order, for the summary."""
-        forms_in_order: list[forms.Form] = [self.form, *self.chosen_details()]
-        for form in forms_in_order:
-            for name, messages in form.errors.items():
-                if name == "__all__":
-                    continue
-                bound = form[name]
-                label = SUMMARY_LABELS.get(name, bound.label)
-                if isinstance(form, OfferDetailsForm):
-                    label = f"{form.kind.label}: {label}"
-                # A group of checkboxes or radios has no id of its own: link to its first one.
-                field_id = bound.id_for_label or f"{bound.auto_id}_0"
-                for message in messages:
-                    yield ErrorLink(field_id=field_id, label=str(label), message=str(message))
-            for message in form.non_field_errors():
-                yield ErrorLink(field_id="", label="", message=str(message))
+        yield from error_links(self.form, SUMMARY_LABELS)
+        for form in self.chosen_details():
+            for link in error_links(form, SUMMARY_LABELS):
+                if link.field_id:
+                    link.label = f"{form.kind.label}: {link.label}"
+                yield link
 
     def signup_arguments(self) -> dict:
         """The keyword arguments for `services.signup_create`."""

@@ -164,3 +164,55 @@ class SignUpNote(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class Match(models.Model):
+    """A company's offer carried out for a school's class: what the programme counts.
+
+    Created when a company accepts a teacher's request (already `confirmed`, as both sides
+    agreed), or proposed by a coordinator.
+    """
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Voorgesteld")
+        CONFIRMED = "confirmed", _("Bevestigd")
+        CARRIED_OUT = "carried_out", _("Uitgevoerd")
+        CLOSED = "closed", _("Afgesloten")
+        CANCELLED = "cancelled", _("Geannuleerd")
+
+    offer = models.ForeignKey(
+        "offers.Offer", on_delete=models.PROTECT, related_name="matches", verbose_name=_("aanbod")
+    )
+    school = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="matches",
+        verbose_name=_("school"),
+        limit_choices_to={"kind": Organisation.Kind.SCHOOL},
+    )
+    request = models.OneToOneField(
+        "offers.OfferRequest",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="match",
+        verbose_name=_("aanvraag"),
+    )
+    teacher_name = models.CharField(_("naam docent"), max_length=150, blank=True)
+    teacher_email = models.EmailField(_("e-mailadres docent"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PROPOSED
+    )
+    pupils = models.PositiveSmallIntegerField(_("aantal leerlingen"), null=True, blank=True)
+    date = models.DateField(_("datum"), null=True, blank=True)
+    created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("gewijzigd"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("match")
+        verbose_name_plural = _("matches")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.offer} — {self.school}"

@@ -1,44 +1,16 @@
-import logging
-
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
-from django_ratelimit.core import is_ratelimited
-from redis.exceptions import RedisError
+
+from techportal.ratelimits import over_rate_limit
 
 from . import queries
 from .forms import SignUpSubmission
 from .models import SignUp
 from .services import signup_create
-
-logger = logging.getLogger(__name__)
-
-
-def signup_rate(group: str, request: HttpRequest) -> str:
-    return settings.SIGNUP_RATE_LIMIT
-
-
-def _over_rate_limit(request: HttpRequest) -> bool:
-    """Count this POST against its IP address, in the Redis cache.
-
-    With Redis down a company can still sign up: RATELIMIT_FAIL_OPEN only covers a cache that
-    returns nothing, while Django's RedisCache raises.
-    """
-    try:
-        return is_ratelimited(
-            request,
-            group="matching.views.signup",
-            key="ip",
-            rate=signup_rate,
-            method="POST",
-            increment=True,
-        )
-    except RedisError:
-        logger.warning("Sign-up rate limit not checked: the cache is unreachable", exc_info=True)
-        return False
 
 
 @never_cache
@@ -47,7 +19,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     """The aanmeldformulier. A valid submit stores everything and redirects to a thank-you."""
     if request.method != "POST":
         return _render_form(request, SignUpSubmission.blank())
-    if _over_rate_limit(request):
+    if over_rate_limit(request, group="matching.views.signup", rate=settings.SIGNUP_RATE_LIMIT):
         return render(request, "matching/too_many.html", status=429)
     submission = SignUpSubmission(request.POST)
     if not submission.is_valid():

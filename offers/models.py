@@ -1,8 +1,14 @@
+import uuid
+
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from organisations.models import Organisation
+from organisations.models import Organisation, Region
 from techportal.choices import Level, World
 from techportal.fields import ChoiceArrayField
 
@@ -100,11 +106,38 @@ class Offer(models.Model):
     created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
     updated_at = models.DateTimeField(_("gewijzigd"), auto_now=True)
 
+    # The search projection: a database trigger (migration 0002) fills these from the offer and
+    # its company on every write, and again when the company's name or postcode changes, so
+    # they are current whichever way a row is written. Never set them in Python.
+    search_vector = SearchVectorField(null=True, editable=False)
+    pc4 = models.PositiveSmallIntegerField(null=True, editable=False)
+    latitude = models.FloatField(null=True, editable=False)
+    longitude = models.FloatField(null=True, editable=False)
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.SET_NULL,
+        null=True,
+        editable=False,
+        related_name="offers",
+        verbose_name=_("regio"),
+    )
+
     class Meta:
         verbose_name = _("aanbod")
         verbose_name_plural = _("aanbod")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["kind", "status"])]
+        indexes = [
+            models.Index(fields=["kind", "status"]),
+            GinIndex(fields=["search_vector"], name="offer_search_vector"),
+            models.Index(
+                F("published_at").desc(),
+                name="offer_published_newest",
+                condition=Q(status="published"),
+            ),
+            models.Index(
+                fields=["pc4"], name="offer_published_pc4", condition=Q(status="published")
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(on_request=True)
@@ -128,3 +161,127 @@ class Offer(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class OfferRequest(models.Model):
+    """A teacher asks a company for one of its published offers, for one class."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Aangevraagd")
+        ACCEPTED = "accepted", _("Geaccepteerd")
+        DECLINED = "declined", _("Afgewezen")
+        WITHDRAWN = "withdrawn", _("Ingetrokken")
+
+    # The hidden token of one rendered form: a second submit of the same form finds this row.
+    submission_token = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    offer = models.ForeignKey(
+        Offer, on_delete=models.PROTECT, related_name="requests", verbose_name=_("aanbod")
+    )
+    school = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="offer_requests",
+        verbose_name=_("school"),
+        limit_choices_to={"kind": Organisation.Kind.SCHOOL},
+    )
+    teacher_name = models.CharField(_("naam docent"), max_length=150)
+    teacher_email = models.EmailField(_("e-mailadres docent"))
+    group = models.CharField(
+        _("klas of groep"),
+        max_length=50,
+        help_text=_("Bijvoorbeeld: 3 vmbo-TL of groep 7. Geen namen van leerlingen."),
+    )
+    level = models.CharField(_("niveau"), max_length=20, choices=Level.choices)
+    pupils = models.PositiveSmallIntegerField(
+        _("aantal leerlingen"), validators=[MinValueValidator(1), MaxValueValidator(500)]
+    )
+    preferred_period = models.CharField(
+        _("voorkeursperiode"),
+        max_length=200,
+        help_text=_("Bijvoorbeeld: na de herfstvakantie, bij voorkeur op dinsdag."),
+    )
+    message = models.TextField(
+        _("bericht aan het bedrijf"),
+        max_length=2000,
+        blank=True,
+        help_text=_("Vertel kort wat de klas doet. Geen persoonsgegevens van leerlingen."),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.REQUESTED
+    )
+    response_message = models.TextField(_("antwoord van het bedrijf"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(_("aangevraagd op"), auto_now_add=True)
+    responded_at = models.DateTimeField(_("beantwoord op"), null=True, blank=True)
+    company_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    coordinator_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    teacher_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    response_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("aanvraag")
+        verbose_name_plural = _("aanvragen")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["offer", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(pupils__gte=1, pupils__lte=500),
+                name="offerrequest_pupils_in_range",
+                violation_error_message=_("Vul een aantal leerlingen tussen 1 en 500 in."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status="requested") | Q(responded_at__isnull=False),
+                name="offerrequest_answered_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.offer} — {self.school}"
+
+
+class SavedSearch(models.Model):
+    """A teacher's catalogue search, mailed weekly with the offers that are new since.
+
+    Confirmed by a link in an email (double opt-in); one click in any digest deletes it.
+    """
+
+    email = models.EmailField(_("e-mailadres"))
+    # The normalised query string of the catalogue search (`q=…&soort=…`), without page/sort.
+    query = models.CharField(_("zoekopdracht"), max_length=1000)
+    created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("bevestigd op"), null=True, blank=True)
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_sent_at = models.DateTimeField(_("laatste overzicht"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("bewaarde zoekopdracht")
+        verbose_name_plural = _("bewaarde zoekopdrachten")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                "query",
+                name="savedsearch_unique_per_email",
+                violation_error_message=_("Deze zoekopdracht is al bewaard voor dit e-mailadres."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email}: {self.query}"
+
+
+class SearchWord(models.Model):
+    """A word that occurs in published offers: the vocabulary for "Bedoelde u …?" suggestions.
+
+    Rebuilt by a periodic task; only read when a search finds nothing.
+    """
+
+    word = models.CharField(max_length=100, unique=True)
+    documents = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            GinIndex(fields=["word"], name="searchword_trigram", opclasses=["gin_trgm_ops"])
+        ]
+
+    def __str__(self) -> str:
+        return self.word

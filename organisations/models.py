@@ -84,6 +84,36 @@ class PostcodeRange(models.Model):
         return f"{self.start}–{self.end}"
 
 
+class PostcodeArea(models.Model):
+    """The centre of one PC4 area: where distances from a postcode are measured from."""
+
+    pc4 = models.PositiveSmallIntegerField(
+        _("PC4"), primary_key=True, validators=PC4_VALIDATORS
+    )
+    latitude = models.FloatField(
+        _("breedtegraad"), validators=[MinValueValidator(-90), MaxValueValidator(90)]
+    )
+    longitude = models.FloatField(
+        _("lengtegraad"), validators=[MinValueValidator(-180), MaxValueValidator(180)]
+    )
+    place = models.CharField(_("plaats"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("PC4-gebied")
+        verbose_name_plural = _("PC4-gebieden")
+        ordering = ["pc4"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__gte=-90, latitude__lte=90)
+                & Q(longitude__gte=-180, longitude__lte=180),
+                name="postcodearea_coordinates_on_earth",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pc4} {self.place}".strip()
+
+
 class Organisation(models.Model):
     """A company, school location, network or event organiser."""
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from kombu import Exchange, Queue
 
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_ratelimit",
+    "django_htmx",
     "techportal",
     "organisations",
     "offers",
@@ -62,6 +64,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
 ]
 
 ROOT_URLCONF = "techportal.urls"
@@ -152,6 +155,8 @@ CELERY_TASK_QUEUES = [
 CELERY_TASK_ROUTES = {
     "matching.tasks.notify_*": {"queue": CELERY_MAIL_QUEUE},
     "matching.tasks.send_*": {"queue": CELERY_MAIL_QUEUE},
+    "offers.tasks.notify_*": {"queue": CELERY_MAIL_QUEUE},
+    "offers.tasks.send_*": {"queue": CELERY_MAIL_QUEUE},
 }
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
@@ -196,8 +201,29 @@ SIGNUP_ESCALATE_AFTER_WORKING_DAYS = env.int("SIGNUP_ESCALATE_AFTER_WORKING_DAYS
 # How long the private status link in the confirmation email keeps working.
 SIGNUP_STATUS_LINK_MAX_AGE = env.int("SIGNUP_STATUS_LINK_MAX_AGE", default=180 * 24 * 3600)
 
+# --- the offer catalogue, requests from teachers and saved searches ----------------------------
+
+CATALOGUE_PAGE_SIZE = env.int("CATALOGUE_PAGE_SIZE", default=20)
+# Facet counts of one search are cached this long (and dropped when the published set changes).
+CATALOGUE_FACET_CACHE_SECONDS = env.int("CATALOGUE_FACET_CACHE_SECONDS", default=300)
+# Per client IP address, POSTs of the request form and of "save this search".
+OFFER_REQUEST_RATE_LIMIT = env.str("OFFER_REQUEST_RATE_LIMIT", default="20/h")
+SAVED_SEARCH_RATE_LIMIT = env.str("SAVED_SEARCH_RATE_LIMIT", default="20/h")
+# How long the private links of a request (teacher's and company's) keep working.
+OFFER_REQUEST_LINK_MAX_AGE = env.int("OFFER_REQUEST_LINK_MAX_AGE", default=180 * 24 * 3600)
+# How long the confirmation link of a saved search keeps working.
+SAVED_SEARCH_CONFIRM_MAX_AGE = env.int("SAVED_SEARCH_CONFIRM_MAX_AGE", default=7 * 24 * 3600)
+
 CELERY_BEAT_SCHEDULE: dict = {
     "signups-sweep": {"task": "matching.tasks.sweep_signups", "schedule": SIGNUP_SWEEP_INTERVAL},
+    "saved-searches-digest": {
+        "task": "offers.tasks.send_saved_search_digests",
+        "schedule": crontab(day_of_week="mon", hour=7, minute=0),
+    },
+    "search-words-rebuild": {
+        "task": "offers.tasks.rebuild_search_words",
+        "schedule": crontab(minute=17),
+    },
 }
 
 # django-ratelimit: count in the Redis cache; when Redis is down, let sign-ups through rather

@@ -18,6 +18,8 @@ os.environ.setdefault("CELERY_QUEUE", f"tests-{os.environ.get('TEST_DATABASE_NAM
 os.environ.setdefault("CELERY_MAIL_QUEUE", f"{os.environ['CELERY_QUEUE']}-mail")
 # Tests of the rate limit set their own; the others post from one address many times.
 os.environ.setdefault("SIGNUP_RATE_LIMIT", "10000/m")
+os.environ.setdefault("OFFER_REQUEST_RATE_LIMIT", "10000/m")
+os.environ.setdefault("SAVED_SEARCH_RATE_LIMIT", "10000/m")
 
 from .base import *  # noqa: F403
 from .base import STORAGES

@@ -1,0 +1,1 @@
+"""Writes of the offers app: requests from teachers, saved searches, the search vocabulary."""

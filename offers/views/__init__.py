@@ -1,0 +1,1 @@
+"""The public pages of the catalogue: searching, one offer, requesting it, saved searches."""

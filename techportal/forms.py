@@ -1,0 +1,101 @@
+"""Form plumbing every public form shares: plain text only, a honeypot, one token per rendered
+form, and the error summary at the top of the page."""
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+# Text fields are plain text: markup is refused rather than stored (and later shown escaped).
+MARKUP = re.compile(r"<\s*[a-zA-Z!/?]|&#|javascript:", re.IGNORECASE)
+
+STALE_FORM = _("Dit formulier is onvolledig. Vernieuw de pagina en probeer het opnieuw.")
+
+
+def refuse_markup(value: str) -> None:
+    if MARKUP.search(value):
+        raise ValidationError(
+            _("Gebruik hier gewone tekst, zonder HTML-code of scripts (zoals <b> of <script>)."),
+            code="markup",
+        )
+
+
+def plain_text(label, *, max_length: int, required: bool = True, help_text="", **kwargs):
+    """A text field that refuses markup."""
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        required=required,
+        help_text=help_text,
+        validators=[refuse_markup],
+        **kwargs,
+    )
+
+
+def textarea(rows: int = 4) -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": rows})
+
+
+class PublicForm(forms.Form):
+    """A form anyone may submit: a token per rendered form and a field only robots fill in.
+
+    Render `form_token` and the honeypot with `{% include "includes/form_plumbing.html" %}`.
+    """
+
+    form_token = forms.UUIDField(
+        label=_("Formuliercode"),
+        widget=forms.HiddenInput,
+        error_messages={"required": STALE_FORM, "invalid": STALE_FORM},
+    )
+    fax = forms.CharField(
+        required=False,
+        label=_("Laat dit veld leeg"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("form_token", "fax"):  # last, so the error summary follows the page
+            self.fields[name] = self.fields.pop(name)
+
+    def clean_fax(self) -> str:
+        if self.cleaned_data.get("fax"):
+            raise ValidationError(
+                _("Dit formulier kon niet worden verzonden. Laat het verborgen veld leeg."),
+                code="honeypot",
+            )
+        return ""
+
+    @property
+    def is_honeypot(self) -> bool:
+        return any(error.code == "honeypot" for error in self.errors.as_data().get("fax", []))
+
+
+@dataclass
+class ErrorLink:
+    """One line of the error summary at the top of the page."""
+
+    field_id: str
+    label: str
+    message: str
+
+
+def error_links(form: forms.Form, labels: Mapping[str, str] | None = None) -> Iterator[ErrorLink]:
+    """Every error of `form` with the id of its field, in field order, for the summary.
+
+    `labels` overrides a field's label where the summary needs a clearer one.
+    """
+    for name, messages in form.errors.items():
+        if name == "__all__":
+            continue
+        bound = form[name]
+        label = (labels or {}).get(name, bound.label)
+        # A group of checkboxes or radios has no id of its own: link to its first one.
+        field_id = bound.id_for_label or f"{bound.auto_id}_0"
+        for message in messages:
+            yield ErrorLink(field_id=field_id, label=str(label), message=str(message))
+    for message in form.non_field_errors():
+        yield ErrorLink(field_id="", label="", message=str(message))
