@@ -23,7 +23,7 @@ from django.db import models, transaction
 from techportal.choices import Level, Province, World
 from techportal.fields import normalise_kvk_number, normalise_vestigingscode
 
-from .models import Contact, Coordinator, Organisation, PostcodeRange, Region
+from .models import Contact, Coordinator, Organisation, PostcodeArea, PostcodeRange, Region
 from .services import coordinator_group_ensure, organisations_assign_regions
 
 DEMO_PASSWORD = "techportal-demo"  # noqa: S105 -- public on purpose: demo accounts only
@@ -487,6 +487,43 @@ SCHOOLS: tuple[DemoSchool, ...] = (
                                "06-12345238"),
                )),
 )
+
+# The centres of the PC4 areas the demo uses (rounded, from public maps), so distances in the
+# catalogue work without importing a national file (`manage.py import_pc4` does that).
+PC4_CENTRES: dict[int, tuple[float, float, str]] = {
+    1014: (52.3890, 4.8540, "Amsterdam"), 1021: (52.3920, 4.9170, "Amsterdam"),
+    1031: (52.3960, 4.9000, "Amsterdam"), 1033: (52.4040, 4.8930, "Amsterdam"),
+    1043: (52.3850, 4.8330, "Amsterdam"), 1045: (52.3880, 4.8130, "Amsterdam"),
+    1069: (52.3540, 4.7930, "Amsterdam"), 1076: (52.3460, 4.8620, "Amsterdam"),
+    1082: (52.3350, 4.8700, "Amsterdam"), 1094: (52.3610, 4.9370, "Amsterdam"),
+    1105: (52.3100, 4.9720, "Amsterdam"), 1141: (52.4590, 5.0370, "Monnickendam"),
+    1441: (52.5020, 4.9520, "Purmerend"), 1442: (52.5060, 4.9650, "Purmerend"),
+    1447: (52.4900, 4.9700, "Purmerend"), 1505: (52.4480, 4.8120, "Zaandam"),
+    1506: (52.4390, 4.8350, "Zaandam"), 1521: (52.4900, 4.7900, "Wormerveer"),
+    1561: (52.5020, 4.7630, "Krommenie"), 1601: (52.7030, 5.2910, "Enkhuizen"),
+    1624: (52.6490, 5.0640, "Hoorn"), 1703: (52.6650, 4.8250, "Heerhugowaard"),
+    1741: (52.7870, 4.7990, "Schagen"), 1742: (52.7820, 4.8100, "Schagen"),
+    1781: (52.9560, 4.7600, "Den Helder"), 1782: (52.9500, 4.7700, "Den Helder"),
+    1811: (52.6310, 4.7480, "Alkmaar"), 1812: (52.6250, 4.7650, "Alkmaar"),
+    1817: (52.6420, 4.7310, "Alkmaar"), 3011: (51.9220, 4.4830, "Rotterdam"),
+    3029: (51.9130, 4.4280, "Rotterdam"), 3072: (51.9040, 4.5070, "Rotterdam"),
+    3082: (51.8840, 4.4720, "Rotterdam"), 3083: (51.8830, 4.4930, "Rotterdam"),
+    3089: (51.8850, 4.4280, "Rotterdam"), 3116: (51.9170, 4.3960, "Schiedam"),
+    3125: (51.9300, 4.3950, "Schiedam"), 3131: (51.9080, 4.3410, "Vlaardingen"),
+    3135: (51.9200, 4.3300, "Vlaardingen"), 3438: (52.0280, 5.0900, "Nieuwegein"),
+    3439: (52.0150, 5.0950, "Nieuwegein"), 3511: (52.0920, 5.1170, "Utrecht"),
+    3523: (52.0730, 5.1080, "Utrecht"), 3526: (52.0730, 5.1230, "Utrecht"),
+    3532: (52.0950, 5.0880, "Utrecht"), 3534: (52.1010, 5.0830, "Utrecht"),
+    3542: (52.1150, 5.0650, "Utrecht"), 3543: (52.1100, 5.0400, "Utrecht"),
+    3562: (52.1060, 5.1170, "Utrecht"), 3582: (52.0880, 5.1350, "Utrecht"),
+    3584: (52.0860, 5.1750, "Utrecht"), 3606: (52.1320, 5.0480, "Maarssen"),
+    6229: (50.8370, 5.7130, "Maastricht"), 7901: (52.7240, 6.4760, "Hoogeveen"),
+    7902: (52.7300, 6.4900, "Hoogeveen"), 7903: (52.7150, 6.4950, "Hoogeveen"),
+    7907: (52.7280, 6.5170, "Hoogeveen"), 7921: (52.6690, 6.4240, "Zuidwolde"),
+    7943: (52.6950, 6.1860, "Meppel"), 7944: (52.7020, 6.2070, "Meppel"),
+    7963: (52.7680, 6.3520, "Ruinen"), 7991: (52.8320, 6.3770, "Dwingeloo"),
+    8381: (52.8590, 6.2460, "Vledder"), 9723: (53.2080, 6.5790, "Groningen"),
+}
 # fmt: on
 
 
@@ -576,6 +613,14 @@ def _load_postcode_ranges(report: DemoReport, regions: dict[str, Region]) -> Non
             report.tally("postcode_ranges", outcome)
     if report.counts.get("postcode_ranges", Counter())[CREATED]:
         organisations_assign_regions()  # existing organisations in the new ranges
+
+
+def _load_postcode_areas(report: DemoReport) -> None:
+    existing = {a.pc4: a for a in PostcodeArea.objects.filter(pc4__in=PC4_CENTRES)}
+    for pc4, (latitude, longitude, place) in PC4_CENTRES.items():
+        area = existing.get(pc4) or PostcodeArea(pc4=pc4)
+        values = {"latitude": latitude, "longitude": longitude, "place": place}
+        report.tally("postcode_areas", _write(area, values))
 
 
 def _load_contacts(report: DemoReport, pairs: list[tuple[Organisation, DemoContact, str]]):
@@ -701,6 +746,7 @@ def demo_load(*, reset_passwords: bool = False) -> DemoReport:
     report = DemoReport(passwords_reset=reset_passwords)
     regions = _load_regions(report)
     _load_postcode_ranges(report, regions)  # before organisations: their region follows
+    _load_postcode_areas(report)  # before offers: their distance follows
     _load_organisations(report)
     _load_accounts(report, regions, reset_passwords)
     return report

@@ -273,12 +273,22 @@ def test_the_coordinator_group_has_exactly_its_listed_permissions():
         "view_signupevent",
         "view_offer",
         "change_offer",
+        "view_offerrequest",
+        "view_match",
+        "change_match",
     }
     assert {p.content_type.app_label for p in group.permissions.all()} == {
         "organisations",
         "matching",
         "offers",
     }
+
+
+def test_migrate_keeps_the_coordinator_group_up_to_date(db):
+    Group.objects.filter(name="Coördinatoren").delete()
+    call_command("migrate", verbosity=0)
+    group = Group.objects.get(name="Coördinatoren")
+    assert group.permissions.filter(codename="view_match").exists()
 
 
 def test_ensuring_the_coordinator_group_again_removes_extra_permissions_and_adds_no_group():

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from matching.demo import demo_signups_load
+from offers.demo import demo_offers_load
 from organisations.demo import CREATED, SKIPPED, UNCHANGED, UPDATED, DemoReport, demo_load
 
 LABELS = {
@@ -16,7 +17,9 @@ LABELS = {
     "contacts": "contactpersonen",
     "users": "gebruikers",
     "coordinators": "coördinatoren",
+    "postcode_areas": "PC4-gebieden",
     "signups": "aanmeldingen",
+    "offers": "aanbod",
 }
 OUTCOMES = {
     CREATED: "nieuw",
@@ -28,8 +31,8 @@ OUTCOMES = {
 
 class Command(BaseCommand):
     help = (
-        "Laadt Nederlandse demodata (regio's, bedrijven, scholen, coördinatoren, aanmeldingen) "
-        "en toont de demo-logins. Opnieuw draaien verandert niets."
+        "Laadt Nederlandse demodata (regio's, bedrijven, scholen, coördinatoren, aanmeldingen, "
+        "aanbod) en toont de demo-logins. Opnieuw draaien verandert niets."
     )
 
     def add_arguments(self, parser):
@@ -53,6 +56,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         report = demo_load(reset_passwords=reset_passwords)
         demo_signups_load(report)
+        demo_offers_load(report)
         seconds = f"{time.perf_counter() - started:.2f}".replace(".", ",")
 
         for warning in report.warnings:
