@@ -10,7 +10,7 @@ SERVICES := scripts/services.sh
 export DJANGO_SETTINGS_MODULE ?= techportal.settings.base
 
 .PHONY: help run test lint check sysdeps sysdeps-browser services stop status messages clean \
-	install bench-import-duo bench-signup
+	install bench-import-duo bench-signup bench-catalogue
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -85,6 +85,10 @@ bench-import-duo: install ## benchmark: import 10,000 synthetic DUO school locat
 # Its own database and Redis databases (bench/settings.py); gunicorn and a worker on their own.
 bench-signup: install ## benchmark: 500 sign-ups against gunicorn and a Celery worker
 	@$(SERVICES) with bash -c '$(BIN)/python bench/signup.py --signups 500 --concurrency 16 --worker-class gthread --workers 2 --threads 4'
+
+# National-scale data in a database of its own, kept between runs (bench/catalogue_settings.py).
+bench-catalogue: install ## benchmark: catalogue searches on 200,000 offers, full page vs bare view
+	@$(SERVICES) with bash -c '$(BIN)/python bench/catalogue.py --seconds 15 --concurrency 4 16 --worker-class gthread --workers 2 --threads 4'
 
 clean: ## stop the services and remove the virtualenv, node_modules and all local data
 	$(SERVICES) purge

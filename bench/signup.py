@@ -24,9 +24,10 @@ core, CPU-bound as a sign-up is, with threads to overlap the third of a request 
 for PostgreSQL and Redis, and keep-alive. More processes or threads measured no faster, as the
 web, the worker and PostgreSQL share the two cores; sync workers were some 20% slower.
 
-The load generator is a minimal HTTP/1.1 client on asyncio streams, with every request encoded
-beforehand, so that it takes little of the CPUs it shares with the servers (about 0.1 ms per
-request; httpx in 16 threads took 0.8 ms and lowered the floor by a fifth). The CPU table, from
+The load generator (bench/common.py, shared with the catalogue bench) is a minimal HTTP/1.1
+client on asyncio streams, with every request encoded beforehand, so that it takes little of
+the CPUs it shares with the servers (about 0.1 ms per request; httpx in 16 threads took 0.8 ms
+and lowered the floor by a fifth). The CPU table, from
 /proc, shows per request what gunicorn, the Celery worker, PostgreSQL (the bench database's
 backends, the background processes, and every connection that ended meanwhile), Redis and this
 script (`bench`: the generator, and polling the database after the burst) used. `other` is the
@@ -34,19 +35,15 @@ rest of the machine, which must be near zero for trustworthy figures: the two CP
 """
 
 import argparse
-import asyncio
 import functools
 import math
 import os
 import re
-import signal
-import socket
 import subprocess
 import sys
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
@@ -65,18 +62,29 @@ from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Max, QuerySet  # noqa: E402
 
+from bench import common  # noqa: E402
+from bench.common import (  # noqa: E402
+    GROUPS,
+    HOST,
+    LOGS,
+    CpuSnapshot,
+    Phase,
+    Server,
+    free_port,
+    percentile,
+    post,
+    start_process,
+    wait_until_serving,
+)
 from bench.settings import BENCH_DATABASE  # noqa: E402
 from matching.models import SignUp  # noqa: E402
 from organisations.demo import REGIONS  # noqa: E402
 
-LOGS = ROOT / "var" / "bench"
-HOST = "127.0.0.1"
 TARGET_RATE = 300.0  # accepted sign-ups per second
 TARGET_P95 = 1.0  # seconds from submit to routed
 # Postcodes outside every demo region: the national desk's work.
 OUTSIDE_PC4 = (2011, 4811, 5611, 6511, 9711)
 LETTERS = "ABCEGHJKLMNPRTVWXZ"  # so that no letter pair is SA, SD or SS (not in use)
-GROUPS = ("gunicorn", "celery", "postgres", "redis", "bench", "other")
 
 
 def parse_args() -> argparse.Namespace:
@@ -150,73 +158,15 @@ def redis_flush() -> None:
 # --- the servers -------------------------------------------------------------------------------
 
 
-@dataclass
-class Server:
-    name: str
-    process: subprocess.Popen
-
-    def stop(self) -> None:
-        """SIGTERM (gunicorn and Celery shut down gracefully), else SIGKILL its process group."""
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
-
-
-def _start(name: str, command: list[str], log_name: str = "") -> Server:
-    LOGS.mkdir(parents=True, exist_ok=True)
-    with (LOGS / f"{log_name or name}.log").open("wb") as log:
-        process = subprocess.Popen(  # noqa: S603
-            command,
-            cwd=ROOT,
-            env=os.environ | {"PYTHONPATH": str(ROOT)},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group: Ctrl-C reaches only this script
-        )
-    return Server(name, process)
-
-
 def gunicorn_start(args: argparse.Namespace, port: int) -> Server:
-    return _start(
-        "gunicorn",
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "techportal.wsgi:application",
-            f"--bind={HOST}:{port}",
-            f"--worker-class={args.worker_class}",
-            f"--workers={args.workers}",
-            f"--threads={args.threads if args.worker_class == 'gthread' else 1}",
-            "--worker-tmp-dir=/dev/shm",
-        ],
+    return common.gunicorn_start(
+        port=port, worker_class=args.worker_class, workers=args.workers, threads=args.threads
     )
-
-
-def wait_until_serving(server: Server, port: int, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            raise RuntimeError(f"{server.name} exited early; see {LOGS / server.name}.log")
-        try:
-            httpx.get(f"http://{HOST}:{port}/health/", timeout=2)
-            return
-        except httpx.TransportError:
-            time.sleep(0.2)
-    raise RuntimeError(f"{server.name} did not answer within {timeout:.0f} s")
 
 
 def celery_start(*, concurrency: int, queues: list[str], nice: int = 0) -> Server:
     """A Celery worker (the CPU table sums every worker under "celery")."""
-    return _start(
+    return start_process(
         "celery",
         [
             *(["nice", "-n", str(nice)] if nice else []),
@@ -253,164 +203,8 @@ def workers_start(args: argparse.Namespace) -> list[Server]:
     ]
 
 
-# --- CPU time per process group, from /proc ----------------------------------------------------
-
-TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def _processes() -> Iterator[tuple[int, int, str, int]]:
-    """(pid, parent pid, command line, CPU ticks) of every process.
-
-    PostgreSQL's postmaster also gets the CPU time of the backends that ended: a connection
-    that opens and closes between two snapshots would otherwise go unseen.
-    """
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = Path(entry.path, "stat").read_text()
-            command = Path(entry.path, "cmdline").read_bytes().replace(b"\0", b" ").decode()
-        except OSError:  # gone meanwhile
-            continue
-        fields = stat[stat.rindex(")") + 2 :].split()
-        ticks = int(fields[11]) + int(fields[12])
-        if Path(command.split(" ", 1)[0]).name == "postgres":  # the postmaster
-            ticks += int(fields[13]) + int(fields[14])
-        yield int(entry.name), int(fields[1]), command, ticks
-
-
-def _machine_busy_ticks() -> int:
-    user, nice, system, _idle, _iowait, irq, softirq, steal = map(
-        int, Path("/proc/stat").read_text().split("\n")[0].split()[1:9]
-    )
-    return user + nice + system + irq + softirq + steal
-
-
-@dataclass(frozen=True)
-class CpuSnapshot:
-    ticks: dict[int, tuple[str, int]]  # pid → (group, CPU ticks so far)
-    machine: int
-
-    @classmethod
-    def take(cls, servers: list["Server"]) -> "CpuSnapshot":
-        """Our servers and their children, our database's PostgreSQL processes, Redis, us."""
-        rows = list(_processes())
-        parent = {pid: ppid for pid, ppid, _command, _ticks in rows}
-        roots = {server.process.pid: server.name for server in servers} | {os.getpid(): "bench"}
-
-        def group_of(pid: int, command: str) -> str | None:
-            if command.startswith("postgres:"):
-                # A client backend names its database; the background processes serve all.
-                is_backend = "(" in command
-                return "postgres" if not is_backend or f" {BENCH_DATABASE} " in command else None
-            if Path(command.split(" ", 1)[0]).name == "postgres":
-                return "postgres"
-            if command.startswith("redis-server"):
-                return "redis"
-            while pid > 1:
-                if pid in roots:
-                    return roots[pid]
-                pid = parent.get(pid, 1)
-            return None
-
-        ticks = {}
-        for pid, _ppid, command, used in rows:
-            group = group_of(pid, command)
-            if group is not None:
-                ticks[pid] = (group, used)
-        return cls(ticks, _machine_busy_ticks())
-
-    def seconds_since(self, servers: list["Server"]) -> dict[str, float]:
-        """CPU seconds per group since this snapshot; `other` is the rest of the machine."""
-        now = CpuSnapshot.take(servers)
-        used: Counter[str] = Counter()
-        for pid, (group, ticks) in now.ticks.items():
-            used[group] += ticks - self.ticks.get(pid, (group, 0))[1]
-        used["other"] = max(0, now.machine - self.machine - sum(used.values()))
-        return {group: used[group] / TICKS for group in GROUPS}
-
-
-# --- the load generator ------------------------------------------------------------------------
-
-
-@dataclass
-class Result:
-    status: int  # 0: no answer (connection error)
-    location: str
-    seconds: float
-
-
-@dataclass
-class Phase:
-    results: list[Result]
-    seconds: float
-    cpu: dict[str, float]  # CPU seconds per group
-
-    def count(self, status: int) -> int:
-        return sum(result.status == status for result in self.results)
-
-
-async def _read_response(reader: asyncio.StreamReader) -> tuple[int, str, bool]:
-    """Status, Location and whether the connection stays open; the body is read and dropped."""
-    head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
-    status = int(head[0].split(" ", 2)[1])
-    headers = {}
-    for line in head[1:]:
-        name, _colon, value = line.partition(":")
-        headers[name.strip().lower()] = value.strip()
-    keep_alive = headers.get("connection", "").lower() != "close"
-    if "content-length" in headers:
-        await reader.readexactly(int(headers["content-length"]))
-    elif status not in (204, 304):  # no length (Django does not chunk): the body runs to EOF
-        await reader.read()
-        keep_alive = False
-    return status, headers.get("location", ""), keep_alive
-
-
-async def _fire(port: int, requests: list[bytes], concurrency: int) -> list[Result]:
-    results = [Result(0, "", 0.0)] * len(requests)
-    todo = iter(enumerate(requests))  # shared: each connection takes the next request
-
-    async def one_connection() -> None:
-        writer = None
-        for index, raw in todo:
-            started = time.perf_counter()
-            try:
-                if writer is None:
-                    reader, writer = await asyncio.open_connection(HOST, port)
-                writer.write(raw)
-                status, location, keep_alive = await _read_response(reader)
-            except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError):
-                status, location, keep_alive = 0, "", False
-            results[index] = Result(status, location, time.perf_counter() - started)
-            if not keep_alive and writer is not None:
-                writer.close()
-                writer = None
-        if writer is not None:
-            writer.close()
-
-    await asyncio.gather(*(one_connection() for _ in range(concurrency)))
-    return results
-
-
 def fire(port: int, requests: list[bytes], concurrency: int, servers: list[Server]) -> Phase:
-    before = CpuSnapshot.take(servers)
-    started = time.perf_counter()
-    results = asyncio.run(_fire(port, requests, concurrency))
-    seconds = time.perf_counter() - started
-    return Phase(results, seconds, before.seconds_since(servers))
-
-
-def post(port: int, path: str, body: str, cookie: str = "") -> bytes:
-    data = body.encode()
-    head = (
-        f"POST {path} HTTP/1.1\r\nHost: {HOST}:{port}\r\n"
-        "Content-Type: application/x-www-form-urlencoded\r\n"
-        f"Content-Length: {len(data)}\r\n"
-    )
-    if cookie:
-        head += f"Cookie: {cookie}\r\n"
-    return head.encode() + b"\r\n" + data
+    return common.fire(port, requests, concurrency, servers, BENCH_DATABASE)
 
 
 # --- the sign-ups ------------------------------------------------------------------------------
@@ -513,13 +307,6 @@ def routing_latencies(rows: QuerySet[SignUp]) -> list[float]:
     )
 
 
-def percentile(values: list[float], fraction: float) -> float:
-    """Nearest rank: the smallest value with at least `fraction` of them at or below it."""
-    if not values:
-        return math.nan
-    return values[max(0, math.ceil(fraction * len(values)) - 1)]
-
-
 # --- the report --------------------------------------------------------------------------------
 
 
@@ -603,7 +390,7 @@ def report(outcome: Outcome) -> None:
 
 
 def run(args: argparse.Namespace, servers: list[Server]) -> Outcome:
-    port = _free_port()
+    port = free_port()
     servers.extend(workers_start(args))
     servers.append(gunicorn_start(args, port))
     wait_until_serving(servers[-1], port)
@@ -620,7 +407,7 @@ def run(args: argparse.Namespace, servers: list[Server]) -> Outcome:
     requests = signup_requests(port, args.warmup, args.signups)
     rows = _signups_from_now()
     sessions = _sessions()
-    before = CpuSnapshot.take(servers)
+    before = CpuSnapshot.take(servers, BENCH_DATABASE)
     burst = fire(port, requests, args.concurrency, servers)
     end = time.perf_counter()
     routed_after = wait_until(rows, end, args.timeout, routed_at__isnull=False)

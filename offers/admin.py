@@ -1,16 +1,19 @@
 """/beheer/ for offers: a coordinator sees and keeps up the offers of their own regions."""
 
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from organisations.admin import RegionScopedAdmin, VisibleRegionFilter
+from organisations.admin import RegionScopedAdmin, VisibleRegionFilter, regions_visible_to
 from techportal.choices import Level, labels_of
 
-from .models import Offer
+from .models import Offer, OfferRequest
+from .queries import visible_in_regions
 
 
 @admin.register(Offer)
@@ -105,3 +108,93 @@ class OfferAdmin(RegionScopedAdmin):
             gettext("%(count)d × aanbod gearchiveerd.") % {"count": done},
             skipped=skipped,
         )
+
+
+# --- teachers' requests -------------------------------------------------------------------------
+
+
+class OfferOrSchoolRegionFilter(VisibleRegionFilter):
+    """Filter requests or matches by region: that of the offer or that of the school."""
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == self.NONE:
+            return queryset.filter(offer__region__isnull=True, school__region__isnull=True)
+        if value and value.isdigit():
+            return queryset.filter(Q(offer__region=int(value)) | Q(school__region=int(value)))
+        return queryset
+
+
+@admin.register(OfferRequest)
+class OfferRequestAdmin(admin.ModelAdmin):
+    """Read-only: requests are answered by the company through its private link.
+
+    A coordinator sees a request when the offer's or the school's region is one of theirs.
+    """
+
+    list_display = [
+        "created_at",
+        "offer",
+        "company",
+        "school",
+        "teacher_name",
+        "level",
+        "pupils",
+        "status",
+        "match_link",
+    ]
+    list_select_related = ["offer__organisation", "school", "match"]
+    list_filter = ["status", "level", OfferOrSchoolRegionFilter]
+    search_fields = [
+        "offer__title",
+        "offer__organisation__name",
+        "school__name",
+        "school__vestigingscode",
+        "teacher_name",
+        "teacher_email",
+    ]
+    search_help_text = _("Zoek op aanbod, bedrijf, school, BRIN of docent.")
+    date_hierarchy = "created_at"
+    fieldsets = [
+        (None, {"fields": ["offer", "school", "status", "match_link"]}),
+        (
+            _("Aanvraag"),
+            {
+                "fields": [
+                    "teacher_name",
+                    "teacher_email",
+                    "group",
+                    "level",
+                    "pupils",
+                    "preferred_period",
+                    "message",
+                ]
+            },
+        ),
+        (_("Antwoord"), {"fields": ["response_message", "created_at", "responded_at"]}),
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[OfferRequest]:
+        queryset = super().get_queryset(request)
+        return visible_in_regions(queryset, regions_visible_to(request.user))
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
+        return [name for _title, options in self.fieldsets for name in options["fields"]]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    @admin.display(description=_("bedrijf"), ordering="offer__organisation__name")
+    def company(self, offer_request: OfferRequest) -> str:
+        return offer_request.offer.organisation.name
+
+    @admin.display(description=_("match"))
+    def match_link(self, offer_request: OfferRequest) -> str:
+        match = getattr(offer_request, "match", None)
+        if match is None:
+            return "—"
+        url = reverse("admin:matching_match_change", args=[match.pk])
+        return format_html('<a href="{}">{}</a>', url, match.get_status_display())

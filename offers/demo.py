@@ -185,7 +185,7 @@ def demo_offers_load(report: DemoReport) -> None:
             report.tally("offers", "skipped")
             continue
         offer = existing.get((company.pk, spec.title)) or Offer(organisation=company)
-        values = {
+        values: dict[str, object] = {
             "kind": spec.kind,
             "title": spec.title,
             "description": spec.description,

@@ -129,13 +129,31 @@ class Offer(models.Model):
         indexes = [
             models.Index(fields=["kind", "status"]),
             GinIndex(fields=["search_vector"], name="offer_search_vector"),
+            # The catalogue's default order, tie-breaker included: a page far down (page=50)
+            # walks the index instead of sorting every published offer.
             models.Index(
                 F("published_at").desc(),
-                name="offer_published_newest",
+                F("id").desc(),
+                name="offer_published_newest_id",
                 condition=Q(status="published"),
+            ),
+            # Catalogue filters on niveau and wereld (array overlap, `&&`).
+            GinIndex(
+                fields=["levels"], name="offer_published_levels", condition=Q(status="published")
+            ),
+            GinIndex(
+                fields=["worlds"], name="offer_published_worlds", condition=Q(status="published")
             ),
             models.Index(
                 fields=["pc4"], name="offer_published_pc4", condition=Q(status="published")
+            ),
+            # Facet counts without a text filter read only this (an index-only scan), not the
+            # wide rows with their search vectors (migration 0004).
+            models.Index(
+                fields=["kind"],
+                include=["region", "pc4", "levels", "worlds"],
+                name="offer_published_facets",
+                condition=Q(status="published"),
             ),
         ]
         constraints = [
@@ -279,9 +297,7 @@ class SearchWord(models.Model):
     documents = models.PositiveIntegerField(default=0)
 
     class Meta:
-        indexes = [
-            GinIndex(fields=["word"], name="searchword_trigram", opclasses=["gin_trgm_ops"])
-        ]
+        indexes = [GinIndex(fields=["word"], name="searchword_trigram", opclasses=["gin_trgm_ops"])]
 
     def __str__(self) -> str:
         return self.word

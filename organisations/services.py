@@ -7,8 +7,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q
 
-from matching.models import SignUp, SignUpEvent, SignUpNote
-from offers.models import Offer
+from matching.models import Match, SignUp, SignUpEvent, SignUpNote
+from offers.models import Offer, OfferRequest
 
 from .models import Contact, Coordinator, Organisation, PostcodeRange, Region
 from .queries import region_of_postcode_column
@@ -29,6 +29,9 @@ COORDINATOR_PERMISSIONS = {
     SignUpNote: ("view", "add"),
     SignUpEvent: ("view",),
     Offer: ("view", "change"),
+    # Requests are answered by the company; coordinators follow them and the matches they make.
+    OfferRequest: ("view",),
+    Match: ("view", "change"),
 }
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 # Text fields are plain text: markup is refused rather than stored (and later shown escaped).
@@ -83,7 +84,9 @@ class ErrorLink:
     message: str
 
 
-def error_links(form: forms.Form, labels: Mapping[str, str] | None = None) -> Iterator[ErrorLink]:
+def error_links(
+    form: forms.Form, labels: Mapping[str, str | Promise] | None = None
+) -> Iterator[ErrorLink]:
     """Every error of `form` with the id of its field, in field order, for the summary.
 
     `labels` overrides a field's label where the summary needs a clearer one.

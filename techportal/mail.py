@@ -15,8 +15,12 @@ def send_templated_mail(
     context: dict[str, Any],
     reply_to: list[str] | None = None,
     language: str = "nl",
+    headers: dict[str, str] | None = None,
 ) -> None:
-    """Render `templates/emails/<template>*` in `language` and send it as text with HTML."""
+    """Render `templates/emails/<template>*` in `language` and send it as text with HTML.
+
+    `headers` are extra message headers, such as List-Unsubscribe.
+    """
     context = {"site_url": settings.SITE_URL} | context
     with translation.override(language):
         subject = render_to_string(f"emails/{template}_subject.txt", context)
@@ -27,6 +31,7 @@ def send_templated_mail(
         body=text,
         to=to,
         reply_to=reply_to,
+        headers=headers,
     )
     message.attach_alternative(html, "text/html")
     message.send()

@@ -30,8 +30,8 @@ from organisations.models import Coordinator
 from techportal.choices import Level, labels_of
 from techportal.exports import csv_cell, csv_datetime
 
-from . import queries, services
-from .models import SignUp, SignUpEvent, SignUpNote
+from .. import queries, services
+from ..models import SignUp, SignUpEvent, SignUpNote
 
 # --- filters ----------------------------------------------------------------------------------
 

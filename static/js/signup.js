@@ -1,6 +1,6 @@
 // The aanmeldformulier works without JavaScript; this only makes it shorter and calmer:
 // details appear for the kinds that are ticked, dates only for "in een bepaalde periode",
-// the error summary takes focus, and the button cannot be pressed twice.
+// (static/js/forms.js moves focus to the error summary and guards the button).
 (function () {
   "use strict";
   const form = document.querySelector("[data-signup-form]");
@@ -27,18 +27,5 @@
     }
     radios.forEach((radio) => radio.addEventListener("change", showPeriod));
     showPeriod();
-  });
-
-  const summary = document.getElementById("foutmeldingen");
-  if (summary) summary.focus();
-
-  form.addEventListener("submit", () => {
-    const button = form.querySelector("[data-submit]");
-    // Disable a moment later, so the button's own value is still sent with this submit.
-    window.setTimeout(() => { button.disabled = true; }, 0);
-  });
-  // Back from the thank-you page (the browser's page cache): the button works again.
-  window.addEventListener("pageshow", () => {
-    form.querySelector("[data-submit]").disabled = false;
   });
 })();

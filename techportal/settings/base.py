@@ -204,8 +204,9 @@ SIGNUP_STATUS_LINK_MAX_AGE = env.int("SIGNUP_STATUS_LINK_MAX_AGE", default=180 *
 # --- the offer catalogue, requests from teachers and saved searches ----------------------------
 
 CATALOGUE_PAGE_SIZE = env.int("CATALOGUE_PAGE_SIZE", default=20)
-# Facet counts of one search are cached this long (and dropped when the published set changes).
-CATALOGUE_FACET_CACHE_SECONDS = env.int("CATALOGUE_FACET_CACHE_SECONDS", default=300)
+# Facet counts of one search are cached this long. Safe to keep long: the cache key carries the
+# catalogue version, which every write to an offer changes (offers/migrations/0004).
+CATALOGUE_FACET_CACHE_SECONDS = env.int("CATALOGUE_FACET_CACHE_SECONDS", default=3600)
 # Per client IP address, POSTs of the request form and of "save this search".
 OFFER_REQUEST_RATE_LIMIT = env.str("OFFER_REQUEST_RATE_LIMIT", default="20/h")
 SAVED_SEARCH_RATE_LIMIT = env.str("SAVED_SEARCH_RATE_LIMIT", default="20/h")

@@ -5,6 +5,7 @@ Redis database 9 so a running `make run` worker never picks up a test's tasks.
 """
 
 import os
+import uuid
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
 os.environ.setdefault(
@@ -20,10 +21,14 @@ os.environ.setdefault("CELERY_MAIL_QUEUE", f"{os.environ['CELERY_QUEUE']}-mail")
 os.environ.setdefault("SIGNUP_RATE_LIMIT", "10000/m")
 os.environ.setdefault("OFFER_REQUEST_RATE_LIMIT", "10000/m")
 os.environ.setdefault("SAVED_SEARCH_RATE_LIMIT", "10000/m")
+# Each run caches under keys of its own (the processes a test starts inherit it): a previous
+# run's facet counts or rate-limit counters, on a recreated database, are never read again.
+os.environ.setdefault("TEST_CACHE_PREFIX", f"tests-{uuid.uuid4().hex[:12]}")
 
 from .base import *  # noqa: F403
-from .base import STORAGES
+from .base import CACHES, STORAGES
 
+CACHES["default"]["KEY_PREFIX"] = os.environ["TEST_CACHE_PREFIX"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
