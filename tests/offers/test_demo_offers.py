@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from offers.demo import OFFERS
-from offers.models import Offer
+from offers.models import Offer, SearchWord
 from organisations.demo import PC4_CENTRES
 from organisations.models import Organisation, PostcodeArea
 
@@ -44,3 +44,7 @@ def test_a_second_run_adds_no_offers_and_keeps_publication_dates(loaded):
     after = list(Offer.objects.order_by("pk").values("pk", "title", "published_at", "status"))
     assert after == before
     assert "niets veranderd" in out.getvalue()
+
+
+def test_the_demo_fills_the_vocabulary_of_spelling_suggestions(loaded):
+    assert SearchWord.objects.filter(word="zonnepanelen").exists()

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from matching.demo import demo_signups_load
 from offers.demo import demo_offers_load
+from offers.services.search_words import search_words_rebuild
 from organisations.demo import CREATED, SKIPPED, UNCHANGED, UPDATED, DemoReport, demo_load
 
 LABELS = {
@@ -57,6 +58,7 @@ class Command(BaseCommand):
         report = demo_load(reset_passwords=reset_passwords)
         demo_signups_load(report)
         demo_offers_load(report)
+        search_words_rebuild()  # the "Bedoelde u …?" vocabulary, otherwise rebuilt hourly
         seconds = f"{time.perf_counter() - started:.2f}".replace(".", ",")
 
         for warning in report.warnings:
