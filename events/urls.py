@@ -1,19 +1,16 @@
 from django.urls import path
-from django.utils.translation import gettext_lazy as _
 
-from techportal.views import coming_soon
+from .views import public, registrations
 
 app_name = "events"
 urlpatterns = [
+    path("evenementen/", public.event_list, name="list"),
+    path("evenementen/feed.ics", public.feed_ics, name="feed"),
+    path("evenementen/<slug:slug>.ics", public.event_ics, name="ics"),
+    path("evenementen/<slug:slug>/", registrations.event_detail, name="detail"),
     path(
-        "evenementen/",
-        coming_soon(
-            _("Evenementen"),
-            _(
-                "Binnenkort vindt u hier PET-events voor groep 6 tot en met 8, Tech Your Talent "
-                "Events voor vmbo-2 en werkconferenties, en meldt u er uw klas voor aan."
-            ),
-        ),
-        name="list",
+        "evenementen/inschrijving/<str:token>/",
+        registrations.registration_status,
+        name="registration_status",
     ),
 ]

@@ -113,6 +113,19 @@ class OfferAdmin(RegionScopedAdmin):
 # --- teachers' requests -------------------------------------------------------------------------
 
 
+# Requests and matches are found by either side: the offer and its company, or the school and
+# its teacher.
+OFFER_AND_SCHOOL_SEARCH_FIELDS = [
+    "offer__title",
+    "offer__organisation__name",
+    "school__name",
+    "school__vestigingscode",
+    "teacher_name",
+    "teacher_email",
+]
+OFFER_AND_SCHOOL_SEARCH_HELP = _("Zoek op aanbod, bedrijf, school, BRIN of docent.")
+
+
 class OfferOrSchoolRegionFilter(VisibleRegionFilter):
     """Filter requests or matches by region: that of the offer or that of the school."""
 
@@ -145,15 +158,8 @@ class OfferRequestAdmin(admin.ModelAdmin):
     ]
     list_select_related = ["offer__organisation", "school", "match"]
     list_filter = ["status", "level", OfferOrSchoolRegionFilter]
-    search_fields = [
-        "offer__title",
-        "offer__organisation__name",
-        "school__name",
-        "school__vestigingscode",
-        "teacher_name",
-        "teacher_email",
-    ]
-    search_help_text = _("Zoek op aanbod, bedrijf, school, BRIN of docent.")
+    search_fields = OFFER_AND_SCHOOL_SEARCH_FIELDS
+    search_help_text = OFFER_AND_SCHOOL_SEARCH_HELP
     date_hierarchy = "created_at"
     fieldsets = [
         (None, {"fields": ["offer", "school", "status", "match_link"]}),

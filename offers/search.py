@@ -29,15 +29,25 @@ Full text
 Distance
     Computed in the database: the great-circle (haversine) distance from the centre of the
     searched PC4 area to every PC4 centre (`PostcodeArea`, ~4,000 rows) selects the areas within
-    the radius; offers are filtered with `pc4 IN (…)` (partial index `offer_published_pc4`) and
-    get the distance from their own latitude/longitude for ordering and display.
+    the radius, as a list fetched with the origin (one query, `origin_of`); offers are filtered
+    with `pc4 IN (list)` (partial index `offer_published_pc4`), which PostgreSQL can BitmapAnd
+    with the text index (a subquery there it could only join, scanning every offer with the
+    word). Offers get the distance from their own latitude/longitude for ordering and display.
 
 Facets
     For each facet (soort, niveau, wereld, regio) the counts apply every OTHER filter: values
-    within a facet are OR-ed, facets are AND-ed. All four are one SQL statement, cached per
-    `search_string` and catalogue version (a sequence bumped by a statement trigger on every
-    write to offers_offer, migration 0004). The total is the sum of the kind counts of the
-    selected kinds (every offer has exactly one kind), so no separate COUNT is needed.
+    within a facet are OR-ed, facets are AND-ed. So a facet's counts depend on one filter set
+    only: the query's own filters when the facet has no value chosen, else the query without
+    that facet. Counts are cached per filter set and catalogue version (a sequence bumped by a
+    statement trigger on every write to offers_offer, migration 0004), each entry holding all
+    four facets counted in one scan (GROUPING SETS): searches share entries (the unfiltered
+    counts serve every search with only one facet chosen), and the filter sets not cached are
+    counted in one statement. The total is the sum of the kind counts of the selected kinds
+    (every offer has exactly one kind), so no separate COUNT is needed.
+
+Indexes (migration 0005): GIN on levels and worlds and (published_at DESC, id DESC), all
+partial on published offers, so that filters combine by BitmapAnd and a deep page walks the
+sort order's index.
 """
 
 from __future__ import annotations
@@ -55,7 +65,16 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import F, FloatField, IntegerField, QuerySet, Value
+from django.db.models import (
+    BooleanField,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.db.models.expressions import CombinedExpression, RawSQL
 from django.db.models.functions import ASin, Cos, Least, Power, Radians, Sin, Sqrt
 from django.utils.translation import gettext as _
@@ -597,9 +616,14 @@ def _known_regions(
 def _page_rows(
     query: CatalogueQuery, origin: PostcodeArea | None, page: Page, region_ids: list[int]
 ) -> list[Offer]:
-    offers = _filtered(query, origin, region_ids=region_ids)
-    offers = offers.select_related("organisation", "region")
-    offers = offers.only(
+    """One page of offers, in one statement: the page's ids are chosen from the offers table
+    alone (a subquery, LIMIT/OFFSET), then only those rows are joined to their company and
+    region and ordered again. Joined before the LIMIT, PostgreSQL would hash the whole
+    organisation table whenever many offers match (a common word: +60 ms)."""
+    start = (page.number - 1) * page.size
+    page_ids = _in_order(_filtered(query, origin, region_ids=region_ids), query, origin)
+    offers = Offer.objects.filter(id__in=page_ids.values("id")[start : start + page.size])
+    offers = offers.select_related("organisation", "region").only(
         "id",
         "kind",
         "title",
@@ -615,6 +639,13 @@ def _page_rows(
         "organisation__city",
         "region__name",
     )
+    return list(_in_order(offers, query, origin))
+
+
+def _in_order(
+    offers: QuerySet[Offer], query: CatalogueQuery, origin: PostcodeArea | None
+) -> QuerySet[Offer]:
+    """`offers` with `distance_km` (None without a known origin), in the query's sort order."""
     tie_breakers = ["-published_at", "-id"]
     sort = query.effective_sort
     if origin is not None:
@@ -624,15 +655,12 @@ def _page_rows(
     else:
         offers = offers.annotate(distance_km=Value(None, output_field=FloatField()))
     if sort == SORT_RELEVANCE and query.words:
-        offers = offers.annotate(
+        return offers.annotate(
             rank=SearchRank(F("search_vector"), text_search_query(query.words), cover_density=True)
         ).order_by("-rank", *tie_breakers)
-    elif sort == SORT_DISTANCE and origin is not None:
-        offers = offers.order_by(F("distance_km").asc(nulls_last=True), *tie_breakers)
-    else:
-        offers = offers.order_by(*tie_breakers)
-    start = (page.number - 1) * page.size
-    return list(offers[start : start + page.size])
+    if sort == SORT_DISTANCE and origin is not None:
+        return offers.order_by(F("distance_km").asc(nulls_last=True), *tie_breakers)
+    return offers.order_by(*tie_breakers)
 
 
 # --- facets ---------------------------------------------------------------------------------------
@@ -666,7 +694,7 @@ def _facet_counts(
     }
     # The database's name: test runs on other databases share the cache, not the sequence.
     database = connection.settings_dict["NAME"]
-    prefix = f"catalogue:facets:{database}:{catalogue_version()}:"
+    prefix = f"catalogue:facet-counts:{database}:{catalogue_version()}:"
     prefix += "known" if origin is not None else "unknown"
     keys = {
         facet: f"{prefix}:{hashlib.sha256(filters.search_string.encode()).hexdigest()}"
@@ -685,7 +713,8 @@ def _facet_counts(
 # Facet counts, several facets in one scan of the offers a filter set finds: the rows are
 # grouped by each facet's column separately (GROUPING SETS; levels and worlds by the whole
 # array, so that only the few distinct arrays are unnested), then each group's values are
-# unnested and summed. NULL values (offers without a region) are dropped.
+# unnested and summed. NULL values (offers without a region) are dropped. One scan can count
+# for several filter sets at once: `ns` holds one count per filter set (count(*) FILTER).
 _FACET_COLUMNS = {"soort": "kind", "niveau": "levels", "wereld": "worlds", "regio": "region_id"}
 _FACET_VALUES = {
     "soort": "ARRAY[s.kind::text]",
@@ -693,30 +722,30 @@ _FACET_VALUES = {
     "wereld": "s.worlds::text[]",
     "regio": "ARRAY[s.region_id::text]",
 }
+_GROUPED = {facet: f"GROUPING(s.{column}) = 0" for facet, column in _FACET_COLUMNS.items()}
 _FACETS_SQL = """
-SELECT %s::int, g.facet, value, sum(g.n)::bigint FROM (
-    SELECT CASE {facet_cases} END AS facet, CASE {value_cases} END AS vals, count(*) AS n
+SELECT c.number::int - 1 + %s, g.facet, value, sum(c.n)::bigint FROM (
+    SELECT CASE {facet_cases} END AS facet, CASE {value_cases} END AS vals, ARRAY[{{counts}}] AS ns
     FROM ({{subquery}}) AS s
     GROUP BY GROUPING SETS ({grouping_sets})
-) AS g, unnest(g.vals) AS value
-WHERE value IS NOT NULL
-GROUP BY g.facet, value
+) AS g, unnest(g.vals) AS value, unnest(g.ns) WITH ORDINALITY AS c(n, number)
+WHERE value IS NOT NULL AND c.n > 0
+GROUP BY c.number, g.facet, value
 """
 
 
-def _facets_sql(facets: Sequence[str]) -> str:
-    """The counts of `facets` (names from FACETS, never user input) over `{subquery}`."""
-    grouped = {facet: f"GROUPING(s.{_FACET_COLUMNS[facet]}) = 0" for facet in facets}
+def _facets_sql() -> str:
+    """The counts of every facet over `{subquery}`, `{counts}` per filter set (no user input)."""
     return _FACETS_SQL.format(
-        facet_cases=" ".join(f"WHEN {grouped[facet]} THEN '{facet}'" for facet in facets),
+        facet_cases=" ".join(f"WHEN {_GROUPED[facet]} THEN '{facet}'" for facet in FACETS),
         value_cases=" ".join(
-            f"WHEN {grouped[facet]} THEN {_FACET_VALUES[facet]}" for facet in facets
+            f"WHEN {_GROUPED[facet]} THEN {_FACET_VALUES[facet]}" for facet in FACETS
         ),
-        grouping_sets=", ".join(f"(s.{_FACET_COLUMNS[facet]})" for facet in facets),
+        grouping_sets=", ".join(f"(s.{_FACET_COLUMNS[facet]})" for facet in FACETS),
     )
 
 
-_ALL_FACETS_SQL = _facets_sql(FACETS)
+_ALL_FACETS_SQL = _facets_sql()
 
 
 def _facet_counts_uncached(
@@ -725,17 +754,31 @@ def _facet_counts_uncached(
     regions: list[tuple[int, str, str]],
     region_ids: list[int],
 ) -> list[dict[str, dict[str, int]]]:
-    """For each filter set, all four facets counted over the offers it finds; one statement
-    (UNION ALL of one scan per filter set)."""
+    """For each filter set (the query and the query without one facet or another), all four
+    facets counted over the offers it finds; one statement.
+
+    With text or a distance the sets share those filters, which find few offers: one scan of
+    the offers they find counts for every set, each facet filter a flag column. Without, the
+    facet filters are what narrows the scan (indexes): one scan per set (UNION ALL).
+    """
+    if filter_sets[0].words or (origin is not None and filter_sets[0].distance_km is not None):
+        scans = [_shared_scan(filter_sets, origin, region_ids)]
+    else:
+        scans = [
+            (_filtered(filters, origin, region_ids=region_ids), ["count(*)"])
+            for filters in filter_sets
+        ]
     statements: list[str] = []
     params: list[Any] = []
-    for number, filters in enumerate(filter_sets):
-        subquery = _filtered(filters, origin, region_ids=region_ids).order_by()
-        sql, sub_params = subquery.values(
-            "kind", "levels", "worlds", "region_id"
-        ).query.sql_with_params()
-        statements.append(_ALL_FACETS_SQL.format(subquery=sql))
-        params += [number, *sub_params]
+    for offers, counts in scans:
+        columns = [name for name in offers.query.annotations if name.startswith("flag_")]
+        sql, sub_params = (
+            offers.order_by()
+            .values("kind", "levels", "worlds", "region_id", *columns)
+            .query.sql_with_params()
+        )
+        statements.append(_ALL_FACETS_SQL.format(counts=", ".join(counts), subquery=sql))
+        params += [sum(len(c) for _o, c in scans[: len(statements) - 1]), *sub_params]
     counted: list[dict[str, dict[str, int]]] = [
         {facet: {} for facet in FACETS} for _filters in filter_sets
     ]
@@ -749,6 +792,40 @@ def _facet_counts_uncached(
                     continue
             counted[number][facet][value] = count
     return counted
+
+
+def _shared_scan(
+    filter_sets: Sequence[CatalogueQuery], origin: PostcodeArea | None, region_ids: list[int]
+) -> tuple[QuerySet[Offer], list[str]]:
+    """The offers every set finds (their common filters), each facet filter that not all sets
+    share as a flag column, and per set the count of the rows that pass its flags."""
+    attributes = {facet: _FACET_ATTRIBUTES[facet] for facet in FACETS}
+    flagged = [
+        facet
+        for facet, attribute in attributes.items()
+        if len({getattr(filters, attribute) for filters in filter_sets}) > 1
+    ]
+    cleared: dict[str, Any] = {attributes[facet]: () for facet in flagged}
+    common = replace(filter_sets[0], **cleared)
+    offers = _filtered(common, origin, region_ids=region_ids)
+    for facet in flagged:
+        values = next(
+            getattr(f, attributes[facet]) for f in filter_sets if getattr(f, attributes[facet])
+        )
+        condition = {
+            "soort": Q(kind__in=values),
+            "niveau": Q(levels__overlap=list(values)),
+            "wereld": Q(worlds__overlap=list(values)),
+            "regio": Q(region_id__in=region_ids),
+        }[facet]
+        offers = offers.annotate(
+            **{f"flag_{facet}": ExpressionWrapper(condition, output_field=BooleanField())}
+        )
+    counts = []
+    for filters in filter_sets:
+        flags = [f"s.flag_{facet}" for facet in flagged if getattr(filters, attributes[facet])]
+        counts.append(f"count(*) FILTER (WHERE {' AND '.join(flags)})" if flags else "count(*)")
+    return offers, counts
 
 
 def _facets(

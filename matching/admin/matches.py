@@ -13,7 +13,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from offers.admin import OfferOrSchoolRegionFilter
+from offers.admin import (
+    OFFER_AND_SCHOOL_SEARCH_FIELDS,
+    OFFER_AND_SCHOOL_SEARCH_HELP,
+    OfferOrSchoolRegionFilter,
+)
 from offers.queries import visible_in_regions
 from organisations.admin import regions_visible_to
 from organisations.models import Organisation
@@ -35,15 +39,8 @@ class MatchAdmin(admin.ModelAdmin):
     list_display = ["offer", "company", "school", "status", "pupils", "date", "created_at"]
     list_select_related = ["offer__organisation", "school"]
     list_filter = ["status", OfferOrSchoolRegionFilter]
-    search_fields = [
-        "offer__title",
-        "offer__organisation__name",
-        "school__name",
-        "school__vestigingscode",
-        "teacher_name",
-        "teacher_email",
-    ]
-    search_help_text = _("Zoek op aanbod, bedrijf, school, BRIN of docent.")
+    search_fields = OFFER_AND_SCHOOL_SEARCH_FIELDS
+    search_help_text = OFFER_AND_SCHOOL_SEARCH_HELP
     date_hierarchy = "created_at"
     fieldsets = [
         (None, {"fields": ["offer_link", "company_link", "school_link", "request_link"]}),

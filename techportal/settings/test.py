@@ -21,6 +21,7 @@ os.environ.setdefault("CELERY_MAIL_QUEUE", f"{os.environ['CELERY_QUEUE']}-mail")
 os.environ.setdefault("SIGNUP_RATE_LIMIT", "10000/m")
 os.environ.setdefault("OFFER_REQUEST_RATE_LIMIT", "10000/m")
 os.environ.setdefault("SAVED_SEARCH_RATE_LIMIT", "10000/m")
+os.environ.setdefault("EVENT_REGISTRATION_RATE_LIMIT", "10000/m")
 # Each run caches under keys of its own (the processes a test starts inherit it): a previous
 # run's facet counts or rate-limit counters, on a recreated database, are never read again.
 os.environ.setdefault("TEST_CACHE_PREFIX", f"tests-{uuid.uuid4().hex[:12]}")
