@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from organisations.models import Organisation
 from techportal.choices import Level
-from techportal.forms import PublicForm, plain_text, textarea
+from techportal.forms import PublicForm, error_links, plain_text, textarea
 
 from . import queries
 from .models import Offer
@@ -158,6 +158,16 @@ class OfferRequestForm(PublicForm):
 
 
 # Shorter labels for the error summary, where a label with a link would be confusing.
+def school_form_errors(form: forms.Form, labels) -> list:
+    """The error summary of a form with the school picker: the school's error links to the
+    search box, which is always there (the radios may not be)."""
+    errors = list(error_links(form, labels))
+    for error in errors:
+        if error.field_id == form["school"].auto_id + "_0":
+            error.field_id = "school-zoek"
+    return errors
+
+
 REQUEST_SUMMARY_LABELS: dict[str, str] = {"consent": _("Privacyverklaring")}  # type: ignore[dict-item]
 
 

@@ -95,6 +95,23 @@ def school_search(raw: str | None, *, limit: int = SCHOOL_SEARCH_LIMIT) -> list[
     )
 
 
+# The GET/POST parameter of the school picker's search box.
+SCHOOL_QUERY = "school_zoek"
+
+
+def school_choices(query: str, *, chosen: Organisation | None = None) -> dict:
+    """The context of templates/offers/_school_choices.html: the schools found and the chosen."""
+    found = school_search(query)
+    if chosen is not None and chosen not in found:
+        found = [chosen, *found]
+    return {
+        "school_query": query,
+        "schools": found,
+        "chosen_school_id": chosen.pk if chosen else None,
+        "searched": len(query) >= 2,
+    }
+
+
 def schools() -> QuerySet[Organisation]:
     return Organisation.objects.filter(kind=Organisation.Kind.SCHOOL)
 

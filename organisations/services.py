@@ -7,6 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q
 
+from events.models import Event, Registration, TimeSlot, Workshop
 from matching.models import Match, SignUp, SignUpEvent, SignUpNote
 from offers.models import Offer, OfferRequest
 
@@ -32,6 +33,23 @@ COORDINATOR_PERMISSIONS = {
     # Requests are answered by the company; coordinators follow them and the matches they make.
     OfferRequest: ("view",),
     Match: ("view", "change"),
+    # Events in their regions, to follow them (organisers manage them).
+    Event: ("view",),
+    TimeSlot: ("view",),
+    Workshop: ("view",),
+    Registration: ("view",),
+}
+
+ORGANISER_GROUP_NAME = "Organisatoren"
+
+# What an event organiser may do in /beheer/ (scoped to their own events by the admin): manage
+# events with their slots and workshops, and follow and correct class registrations. Nobody in
+# the group deletes: an event is cancelled, a registration cancelled through its service.
+ORGANISER_PERMISSIONS = {
+    Event: ("view", "add", "change"),
+    TimeSlot: ("view", "add", "change"),
+    Workshop: ("view", "add", "change"),
+    Registration: ("view", "change"),
 }
 
 
@@ -47,13 +65,30 @@ def organisations_assign_regions(*, ids: list[int] | None = None) -> None:
     rows.exclude(postcode="").update(region=region_of_postcode_column())
 
 
-def _coordinator_permissions() -> list[Permission]:
-    content_types = ContentType.objects.get_for_models(*COORDINATOR_PERMISSIONS)
+def _permissions(wanted_permissions: dict) -> list[Permission]:
+    content_types = ContentType.objects.get_for_models(*wanted_permissions)
     wanted = Q(pk__in=[])
-    for model, actions in COORDINATOR_PERMISSIONS.items():
+    for model, actions in wanted_permissions.items():
         codenames = [f"{action}_{model._meta.model_name}" for action in actions]
         wanted |= Q(content_type=content_types[model], codename__in=codenames)
     return list(Permission.objects.filter(wanted))
+
+
+def _group_ensure(name: str, wanted_permissions: dict) -> Group:
+    """The group `name`, created if missing, with exactly `wanted_permissions`.
+
+    Permissions another admin added to the group by hand are removed again.
+    """
+    group, _created = Group.objects.get_or_create(name=name)
+    permissions = _permissions(wanted_permissions)
+    expected = sum(len(actions) for actions in wanted_permissions.values())
+    if len(permissions) != expected:
+        # Only when the post_migrate signal has not (yet) created them, e.g. a bare test schema.
+        for app_label in sorted({model._meta.app_label for model in wanted_permissions}):
+            create_permissions(apps.get_app_config(app_label), verbosity=0)
+        permissions = _permissions(wanted_permissions)
+    group.permissions.set(permissions)
+    return group
 
 
 @transaction.atomic
@@ -62,13 +97,10 @@ def coordinator_group_ensure() -> Group:
 
     Permissions another admin added to the group by hand are removed again.
     """
-    group, _created = Group.objects.get_or_create(name=COORDINATOR_GROUP_NAME)
-    permissions = _coordinator_permissions()
-    expected = sum(len(actions) for actions in COORDINATOR_PERMISSIONS.values())
-    if len(permissions) != expected:
-        # Only when the post_migrate signal has not (yet) created them, e.g. a bare test schema.
-        for app_label in sorted({model._meta.app_label for model in COORDINATOR_PERMISSIONS}):
-            create_permissions(apps.get_app_config(app_label), verbosity=0)
-        permissions = _coordinator_permissions()
-    group.permissions.set(permissions)
-    return group
+    return _group_ensure(COORDINATOR_GROUP_NAME, COORDINATOR_PERMISSIONS)
+
+
+@transaction.atomic
+def organiser_group_ensure() -> Group:
+    """The "Organisatoren" group, created if missing, with exactly ORGANISER_PERMISSIONS."""
+    return _group_ensure(ORGANISER_GROUP_NAME, ORGANISER_PERMISSIONS)

@@ -16,10 +16,12 @@ def send_templated_mail(
     reply_to: list[str] | None = None,
     language: str = "nl",
     headers: dict[str, str] | None = None,
+    attachments: list[tuple[str, bytes, str]] | None = None,
 ) -> None:
     """Render `templates/emails/<template>*` in `language` and send it as text with HTML.
 
-    `headers` are extra message headers, such as List-Unsubscribe.
+    `headers` are extra message headers, such as List-Unsubscribe; `attachments` are
+    (filename, content, mimetype) triples, such as an event's .ics.
     """
     context = {"site_url": settings.SITE_URL} | context
     with translation.override(language):
@@ -34,4 +36,6 @@ def send_templated_mail(
         headers=headers,
     )
     message.attach_alternative(html, "text/html")
+    for filename, content, mimetype in attachments or []:
+        message.attach(filename, content, mimetype)
     message.send()

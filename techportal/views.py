@@ -1,3 +1,6 @@
+from collections.abc import Callable
+from functools import wraps
+
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.functional import Promise
@@ -42,3 +45,20 @@ def coming_soon(title: str | Promise, intro: str | Promise):
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """A Dutch explanation instead of Django's English CSRF page (the form was stale)."""
     return render(request, "csrf_failure.html", status=403)
+
+
+def private_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A page reached by a private link: not cached, not indexed, its address never sent on.
+
+    `same-origin` rather than `no-referrer`: with no referrer at all, browsers send `Origin:
+    null` with the page's own forms, and Django's CSRF check then refuses them.
+    """
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        response["X-Robots-Tag"] = "noindex"
+        response["Referrer-Policy"] = "same-origin"
+        return response
+
+    return never_cache(wrapper)

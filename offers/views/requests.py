@@ -4,9 +4,6 @@ Both private pages are reached by a signed link from an email: never cached, nev
 and they send no referrer, so the link never leaks to another site.
 """
 
-from collections.abc import Callable
-from functools import wraps
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,34 +13,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from matching.models import Match
-from organisations.models import Organisation
 from techportal.forms import error_links
 from techportal.ratelimits import over_rate_limit
+from techportal.views import private_page
 
 from .. import queries
-from ..forms import REQUEST_SUMMARY_LABELS, AnswerForm, OfferRequestForm
+from ..forms import REQUEST_SUMMARY_LABELS, AnswerForm, OfferRequestForm, school_form_errors
 from ..models import Offer, OfferRequest
 from ..services import requests as services
-
-SCHOOL_QUERY = "school_zoek"
-
-
-def private(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """A page reached by a private link: not cached, not indexed, its address never sent on.
-
-    `same-origin` rather than `no-referrer`: with no referrer at all, browsers send `Origin:
-    null` with the page's own forms, and Django's CSRF check then refuses the answer.
-    """
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        response = view(request, *args, **kwargs)
-        response["X-Robots-Tag"] = "noindex"
-        response["Referrer-Policy"] = "same-origin"
-        return response
-
-    return never_cache(wrapper)
-
 
 # --- the request form ----------------------------------------------------------------------------
 
@@ -55,13 +32,13 @@ def request_offer(request: HttpRequest, pk: int) -> HttpResponse:
     offer = get_object_or_404(queries.published_offers(), pk=pk)
     if request.method != "POST":
         form = OfferRequestForm.blank(offer=offer)
-        return _render_form(request, offer, form, request.GET.get(SCHOOL_QUERY))
+        return _render_form(request, offer, form, request.GET.get(queries.SCHOOL_QUERY))
     if over_rate_limit(
         request, group="offers.views.request_offer", rate=settings.OFFER_REQUEST_RATE_LIMIT
     ):
         return render(request, "offers/request_too_many.html", {"offer": offer}, status=429)
     form = OfferRequestForm(request.POST, offer=offer)
-    query = request.POST.get(SCHOOL_QUERY)
+    query = request.POST.get(queries.SCHOOL_QUERY)
     if not form.is_valid():
         return _render_form(request, offer, form, query, status=400)
     try:
@@ -82,40 +59,18 @@ def _render_form(
         {
             "offer": offer,
             "form": form,
-            "errors": _summary(form) if form.is_bound else [],
-            **_school_context(query, chosen=form.chosen_school),
+            "errors": school_form_errors(form, REQUEST_SUMMARY_LABELS) if form.is_bound else [],
+            **queries.school_choices(query, chosen=form.chosen_school),
         },
         status=status,
     )
 
 
-def _summary(form: OfferRequestForm) -> list:
-    """The error summary; the school's error links to the search box (radios may be absent)."""
-    errors = list(error_links(form, REQUEST_SUMMARY_LABELS))
-    for error in errors:
-        if error.field_id == form["school"].auto_id + "_0":
-            error.field_id = "school-zoek"
-    return errors
-
-
-def _school_context(query: str, *, chosen: Organisation | None = None) -> dict:
-    """The radio choices of the school picker: the schools found, and the one already chosen."""
-    found = queries.school_search(query)
-    if chosen is not None and chosen not in found:
-        found = [chosen, *found]
-    return {
-        "school_query": query,
-        "schools": found,
-        "chosen_school_id": chosen.pk if chosen else None,
-        "searched": len(query) >= 2,
-    }
-
-
 @require_safe
 def school_search(request: HttpRequest) -> HttpResponse:
     """The radio choices for a typed name, place or BRIN (fetched by htmx while typing)."""
-    query = queries.clean_school_query(request.GET.get(SCHOOL_QUERY))
-    response = render(request, "offers/_school_choices.html", _school_context(query))
+    query = queries.clean_school_query(request.GET.get(queries.SCHOOL_QUERY))
+    response = render(request, "offers/_school_choices.html", queries.school_choices(query))
     response["Cache-Control"] = "private, max-age=60"
     return response
 
@@ -123,7 +78,7 @@ def school_search(request: HttpRequest) -> HttpResponse:
 # --- the teacher's page ----------------------------------------------------------------------
 
 
-@private
+@private_page
 @require_http_methods(["GET", "HEAD", "POST"])
 def request_status(request: HttpRequest, token: str) -> HttpResponse:
     """The teacher's private page: what was asked, the answer; POST withdraws the request."""
@@ -163,7 +118,7 @@ def _match_of(offer_request: OfferRequest) -> Match | None:
 # --- the company's page ----------------------------------------------------------------------
 
 
-@private
+@private_page
 @require_http_methods(["GET", "HEAD", "POST"])
 def request_answer(request: HttpRequest, token: str) -> HttpResponse:
     """The company's private page: the request, and accept (with a date) or decline (why)."""

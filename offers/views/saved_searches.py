@@ -3,8 +3,6 @@
 Every page is private to whoever holds the link: kept out of search engines and caches.
 """
 
-from collections.abc import Callable
-from functools import wraps
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -12,12 +10,12 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
 from techportal.forms import error_links
 from techportal.ratelimits import over_rate_limit
+from techportal.views import private_page
 
 from ..forms import SaveSearchForm
 from ..services import saved_searches as services
@@ -25,19 +23,7 @@ from ..services import saved_searches as services
 QUERY_PARAM = "zoekopdracht"
 
 
-def private(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Never cached, never indexed."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        response = view(request, *args, **kwargs)
-        response["X-Robots-Tag"] = "noindex"
-        return response
-
-    return never_cache(wrapper)
-
-
-@private
+@private_page
 @require_http_methods(["GET", "HEAD", "POST"])
 def save_search(request: HttpRequest) -> HttpResponse:
     """POST saves the search and redirects here (GET): "check your email"."""
@@ -81,7 +67,7 @@ def _search_context(query: str) -> dict:
     }
 
 
-@private
+@private_page
 @require_safe
 def confirm_search(request: HttpRequest, token: str) -> HttpResponse:
     """The link in the confirmation email: confirms (again, harmlessly) and shows the search."""
@@ -100,7 +86,7 @@ def confirm_search(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
-@private
+@private_page
 @csrf_exempt  # the signed link is the credential; mail programs post without a CSRF token
 @require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:

@@ -276,11 +276,16 @@ def test_the_coordinator_group_has_exactly_its_listed_permissions():
         "view_offerrequest",
         "view_match",
         "change_match",
+        "view_event",
+        "view_timeslot",
+        "view_workshop",
+        "view_registration",
     }
     assert {p.content_type.app_label for p in group.permissions.all()} == {
         "organisations",
         "matching",
         "offers",
+        "events",
     }
 
 

@@ -5,6 +5,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from events.demo import demo_events_load
 from matching.demo import demo_signups_load
 from offers.demo import demo_offers_load
 from offers.services.search_words import search_words_rebuild
@@ -21,6 +22,11 @@ LABELS = {
     "postcode_areas": "PC4-gebieden",
     "signups": "aanmeldingen",
     "offers": "aanbod",
+    "organisers": "organisatoren",
+    "events": "evenementen",
+    "timeslots": "tijdvakken",
+    "workshops": "workshops",
+    "registrations": "inschrijvingen",
 }
 OUTCOMES = {
     CREATED: "nieuw",
@@ -58,6 +64,7 @@ class Command(BaseCommand):
         report = demo_load(reset_passwords=reset_passwords)
         demo_signups_load(report)
         demo_offers_load(report)
+        demo_events_load(report, reset_passwords=reset_passwords)
         search_words_rebuild()  # the "Bedoelde u …?" vocabulary, otherwise rebuilt hourly
         seconds = f"{time.perf_counter() - started:.2f}".replace(".", ",")
 
