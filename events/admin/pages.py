@@ -49,7 +49,7 @@ def slot_overviews(event: Event) -> list[SlotOverview]:
     overviews = []
     for slot in slots:
         overview = SlotOverview(slot=slot)
-        for registration in slot.live_registrations:  # type: ignore[attr-defined]  # prefetched
+        for registration in slot.live_registrations:  # prefetched
             if registration.status == Registration.Status.CONFIRMED:
                 overview.confirmed.append(registration)
             else:

@@ -75,18 +75,18 @@ def workshop_host_assign(*, workshop: Workshop, company: Organisation) -> bool:
     return True
 
 
-def _host_contact(workshop: Workshop) -> Contact | None:
+def _host_contact(workshop: Workshop, host: Organisation) -> Contact | None:
     """Who hears about it: the contact of the host's newest workshop sign-up, else any."""
     signup = (
         _workshop_signups(workshop.event)
-        .filter(organisation_id=workshop.host_id)
+        .filter(organisation=host)
         .select_related("contact")
         .order_by("-received_at", "-pk")
         .first()
     )
     if signup is not None:
         return signup.contact
-    return Contact.objects.filter(organisation_id=workshop.host_id).order_by("pk").first()
+    return Contact.objects.filter(organisation=host).order_by("pk").first()
 
 
 @transaction.atomic
@@ -100,7 +100,7 @@ def workshop_host_notify(*, workshop_id: int) -> bool:
     )
     if workshop is None or workshop.host is None:
         return False
-    contact = _host_contact(workshop)
+    contact = _host_contact(workshop, workshop.host)
     if contact is not None and contact.email:
         event = workshop.event
         send_templated_mail(
