@@ -1,7 +1,7 @@
 """The public forms of the offers app: a teacher's request, and a company's answer to it."""
 
 import uuid
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from django import forms
 from django.urls import reverse
@@ -17,19 +17,10 @@ from techportal.choices import Level
 from techportal.forms import PublicForm, error_links, plain_text, textarea
 
 from . import queries
-from .models import Offer
 
-_privacy_label = lazy(
-    lambda: format_html(
-        gettext(
-            'Ik ga akkoord met de <a href="{}" target="_blank" rel="noopener">privacyverklaring'
-            "</a> (opent in een nieuw tabblad). Het bedrijf en de coördinator zien mijn naam, "
-            "e-mailadres en school."
-        ),
-        reverse("privacy"),
-    ),
-    SafeString,
-)
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+from .models import Offer
 
 PICK_A_SCHOOL = _("Zoek uw school en kies die uit de lijst.")
 
@@ -52,16 +43,44 @@ class SchoolField(forms.ModelChoiceField):
         return super().to_python(value)
 
 
-class OfferRequestForm(PublicForm):
-    """A teacher asks for one offer, for one class of one school location."""
+def privacy_consent(who_sees: "StrOrPromise", refused: "StrOrPromise") -> forms.BooleanField:
+    """The consent checkbox; `who_sees` names who sees the teacher's details."""
+    label = lazy(
+        lambda: format_html(
+            gettext(
+                'Ik ga akkoord met de <a href="{}" target="_blank" rel="noopener">'
+                "privacyverklaring</a> (opent in een nieuw tabblad). {}"
+            ),
+            reverse("privacy"),
+            who_sees,
+        ),
+        SafeString,
+    )
+    return forms.BooleanField(label=label(), error_messages={"required": refused})
+
+
+def pupils_field(*, maximum: int, too_many: "StrOrPromise") -> forms.IntegerField:
+    return forms.IntegerField(
+        label=_("Aantal leerlingen"),
+        min_value=1,
+        max_value=maximum,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        error_messages={
+            "required": _("Vul het aantal leerlingen in."),
+            "invalid": _("Vul het aantal leerlingen in als getal, zoals 24."),
+            "min_value": _("Vul ten minste 1 leerling in."),
+            "max_value": too_many,
+        },
+    )
+
+
+class ClassForm(PublicForm):
+    """The school location, the teacher and the class: what a request for an offer and a
+    registration for an event both ask. Subclasses add the rest and call `limit_levels`."""
 
     school = SchoolField(label=_("School"))
     teacher_name = plain_text(_("Uw naam"), max_length=150)
-    teacher_email = forms.EmailField(
-        label=_("Uw e-mailadres"),
-        max_length=254,
-        help_text=_("Hierheen sturen we de bevestiging en het antwoord van het bedrijf."),
-    )
+    teacher_email = forms.EmailField(label=_("Uw e-mailadres"), max_length=254)
     group = plain_text(
         _("Klas of groep"),
         max_length=50,
@@ -75,20 +94,38 @@ class OfferRequestForm(PublicForm):
             "invalid_choice": _("Kies een van de niveaus uit de lijst."),
         },
     )
-    pupils = forms.IntegerField(
-        label=_("Aantal leerlingen"),
-        min_value=1,
-        max_value=500,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-        error_messages={
-            "required": _("Vul het aantal leerlingen in."),
-            "invalid": _("Vul het aantal leerlingen in als getal, zoals 24."),
-            "min_value": _("Vul ten minste 1 leerling in."),
-            "max_value": _(
-                "Vul hoogstens 500 leerlingen in. Voor grotere groepen: neem contact op met de "
-                "coördinator van uw regio."
-            ),
-        },
+    REQUIRED_TEXT: tuple[str, ...] = ("teacher_name", "teacher_email", "group")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name in self.REQUIRED_TEXT:
+            self.fields[name].error_messages["required"] = _("Vul dit veld in.")
+
+    def limit_levels(self, levels: list[str]) -> None:
+        """Offer only these levels (all when empty); preselect the only one."""
+        level = cast(forms.ChoiceField, self.fields["level"])
+        allowed = [(v, label) for v, label in Level.choices if not levels or v in levels]
+        level.choices = [("", _("Kies een niveau")), *allowed]
+        if len(levels) == 1:
+            level.initial = levels[0]
+
+    @property
+    def chosen_school(self) -> Organisation | None:
+        """The valid school of a bound form, to show it checked again when it is re-rendered."""
+        if self.is_bound and "school" not in self.errors:
+            return self.cleaned_data.get("school")
+        return None
+
+
+class OfferRequestForm(ClassForm):
+    """A teacher asks for one offer, for one class of one school location."""
+
+    pupils = pupils_field(
+        maximum=500,
+        too_many=_(
+            "Vul hoogstens 500 leerlingen in. Voor grotere groepen: neem contact op met de "
+            "coördinator van uw regio."
+        ),
     )
     preferred_period = plain_text(
         _("Voorkeursperiode"),
@@ -102,27 +139,19 @@ class OfferRequestForm(PublicForm):
         widget=textarea(4),
         help_text=_("Vertel kort wat de klas doet. Geen persoonsgegevens van leerlingen."),
     )
-    consent = forms.BooleanField(
-        label=_privacy_label(),
-        error_messages={
-            "required": _(
-                "Ga akkoord met de privacyverklaring, anders kunnen we uw aanvraag niet doorsturen."
-            )
-        },
+    consent = privacy_consent(
+        _("Het bedrijf en de coördinator zien mijn naam, e-mailadres en school."),
+        _("Ga akkoord met de privacyverklaring, anders kunnen we uw aanvraag niet doorsturen."),
     )
+    REQUIRED_TEXT = (*ClassForm.REQUIRED_TEXT, "preferred_period")
 
     def __init__(self, *args, offer: Offer, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.offer = offer
-        for name in ("teacher_name", "teacher_email", "group", "preferred_period"):
-            self.fields[name].error_messages["required"] = _("Vul dit veld in.")
-        level = cast(forms.ChoiceField, self.fields["level"])
-        offered = [
-            (v, label) for v, label in Level.choices if not offer.levels or v in offer.levels
-        ]
-        level.choices = [("", _("Kies een niveau")), *offered]
-        if len(offer.levels) == 1:
-            level.initial = offer.levels[0]
+        self.fields["teacher_email"].help_text = _(
+            "Hierheen sturen we de bevestiging en het antwoord van het bedrijf."
+        )
+        self.limit_levels(offer.levels)
         if offer.group_size:
             self.fields["pupils"].help_text = _(
                 "Dit aanbod is voor groepen tot %(size)d leerlingen. Meer leerlingen? Vraag het "
@@ -132,13 +161,6 @@ class OfferRequestForm(PublicForm):
     @classmethod
     def blank(cls, *, offer: Offer) -> "OfferRequestForm":
         return cls(offer=offer, initial={"form_token": uuid.uuid4()})
-
-    @property
-    def chosen_school(self) -> Organisation | None:
-        """The valid school of a bound form, to show it checked again when it is re-rendered."""
-        if self.is_bound and "school" not in self.errors:
-            return self.cleaned_data.get("school")
-        return None
 
     def request_arguments(self) -> dict:
         """The keyword arguments for `services.requests.offer_request_create`."""
