@@ -17,13 +17,14 @@ import uuid
 from functools import partial
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from organisations.models import Organisation
 from techportal.mail import send_templated_mail
+from techportal.once import create_once
 from techportal.queueing import enqueue_on_commit
 
 from .. import queries
@@ -60,43 +61,35 @@ def registration_create(
     same token and returns the first registration. Raises ValidationError (RegistrationClosed
     when the event takes no registrations). The teacher's email is queued on commit.
     """
-    attempt = partial(
-        _registration_create,
+    return create_once(
+        Registration,
         submission_token=submission_token,
-        event=event,
-        slot=slot,
-        school=school,
-        fields={
-            "teacher_name": teacher_name,
-            "teacher_email": teacher_email,
-            "group": group,
-            "level": level,
-            "pupils": pupils,
-            "remarks": remarks,
-        },
+        create=partial(
+            _registration_insert,
+            submission_token=submission_token,
+            event=event,
+            slot=slot,
+            school=school,
+            fields={
+                "teacher_name": teacher_name,
+                "teacher_email": teacher_email,
+                "group": group,
+                "level": level,
+                "pupils": pupils,
+                "remarks": remarks,
+            },
+        ),
     )
-    try:
-        return attempt()
-    except IntegrityError:  # a submit of the same form committed between lock and insert
-        return attempt()
 
 
-@transaction.atomic
-def _registration_create(
+def _registration_insert(
     *,
     submission_token: uuid.UUID,
     event: Event,
     slot: TimeSlot,
     school: Organisation,
     fields: dict,
-) -> tuple[Registration, bool]:
-    with connection.cursor() as cursor:  # two submits of one form wait here for each other
-        cursor.execute(
-            "SELECT pg_advisory_xact_lock(hashtext(%s))", [f"event-registration:{submission_token}"]
-        )
-    existing = Registration.objects.filter(submission_token=submission_token).first()
-    if existing is not None:
-        return existing, False
+) -> Registration:
     if slot.event_id != event.pk:
         raise ValidationError(_("Kies een van de tijdvakken."), code="unknown_slot")
     if school.kind != Organisation.Kind.SCHOOL:
@@ -120,7 +113,7 @@ def _registration_create(
         **fields,
     )
     _notify(registration)
-    return registration, True
+    return registration
 
 
 def _lock_slot(slot: TimeSlot) -> TimeSlot:

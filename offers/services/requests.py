@@ -10,13 +10,14 @@ import uuid
 from functools import partial
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from matching.models import Match
 from organisations.models import Organisation
 from techportal.mail import send_templated_mail
+from techportal.once import create_once
 from techportal.queueing import enqueue_on_commit
 
 from .. import queries
@@ -51,38 +52,30 @@ def offer_request_create(
     The same form submitted twice (a double click, back and resubmit) carries the same token
     and returns the first request. The emails are queued once the transaction commits.
     """
-    attempt = partial(
-        _offer_request_create,
+    return create_once(
+        OfferRequest,
         submission_token=submission_token,
-        offer=offer,
-        school=school,
-        fields={
-            "teacher_name": teacher_name,
-            "teacher_email": teacher_email,
-            "group": group,
-            "level": level,
-            "pupils": pupils,
-            "preferred_period": preferred_period,
-            "message": message,
-        },
+        create=partial(
+            _offer_request_insert,
+            submission_token=submission_token,
+            offer=offer,
+            school=school,
+            fields={
+                "teacher_name": teacher_name,
+                "teacher_email": teacher_email,
+                "group": group,
+                "level": level,
+                "pupils": pupils,
+                "preferred_period": preferred_period,
+                "message": message,
+            },
+        ),
     )
-    try:
-        return attempt()
-    except IntegrityError:  # a submit of the same form committed between lock and insert
-        return attempt()
 
 
-@transaction.atomic
-def _offer_request_create(
+def _offer_request_insert(
     *, submission_token: uuid.UUID, offer: Offer, school: Organisation, fields: dict
-) -> tuple[OfferRequest, bool]:
-    with connection.cursor() as cursor:  # two submits of one form wait here for each other
-        cursor.execute(
-            "SELECT pg_advisory_xact_lock(hashtext(%s))", [f"offer-request:{submission_token}"]
-        )
-    existing = OfferRequest.objects.filter(submission_token=submission_token).first()
-    if existing is not None:
-        return existing, False
+) -> OfferRequest:
     if not Offer.objects.filter(pk=offer.pk, status=Offer.Status.PUBLISHED).exists():
         raise ValidationError(_("Dit aanbod is niet (meer) aan te vragen."), code="unpublished")
     if school.kind != Organisation.Kind.SCHOOL:
@@ -94,7 +87,7 @@ def _offer_request_create(
 
     for task in (notify_request_company, notify_request_coordinator, send_request_receipt):
         enqueue_on_commit(task, offer_request.pk)
-    return offer_request, True
+    return offer_request
 
 
 # --- answering and withdrawing -----------------------------------------------------------------
