@@ -8,7 +8,7 @@ import datetime
 
 from django.conf import settings
 from django.core import signing
-from django.db.models import F, IntegerField, Q, QuerySet, Sum, Value
+from django.db.models import F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
@@ -62,6 +62,27 @@ def confirmed_pupils() -> Coalesce:
         Value(0),
         output_field=IntegerField(),
     )
+
+
+def with_places_left(events: QuerySet[Event]) -> QuerySet[Event]:
+    """Annotate `capacity` (pupils over all slots, None without slots), `confirmed_pupils` and
+    `places_left`: one correlated sum each, whatever the number of events."""
+    capacity = (
+        TimeSlot.objects.filter(event=OuterRef("pk"))
+        .values("event")
+        .annotate(total=Sum("capacity"))
+        .values("total")
+    )
+    confirmed = (
+        Registration.objects.filter(event=OuterRef("pk"), status=Registration.Status.CONFIRMED)
+        .values("event")
+        .annotate(total=Sum("pupils"))
+        .values("total")
+    )
+    return events.annotate(
+        capacity=Subquery(capacity, output_field=IntegerField()),
+        confirmed_pupils=Coalesce(Subquery(confirmed, output_field=IntegerField()), 0),
+    ).annotate(places_left=Greatest(Coalesce("capacity", 0) - F("confirmed_pupils"), 0))
 
 
 def slots_with_places(event: Event) -> QuerySet[TimeSlot]:

@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from organisations.models import Organisation
 from techportal.choices import World, labels_of
 
+from .. import queries
 from ..exports import registrations_csv, registrations_for_export
 from ..models import Event, Registration, TimeSlot, Workshop
 from ..services.hosts import workshop_host_assign, workshop_host_candidates
@@ -96,12 +97,6 @@ class WorkshopInline(admin.StackedInline):
         return super().get_queryset(request).select_related("host")
 
 
-def _sum_of(queryset: QuerySet, column: str) -> Coalesce:
-    """A correlated SUM(column) of `queryset` per event, 0 when it has no rows."""
-    total = queryset.order_by().values("event_id").annotate(total=Sum(column)).values("total")
-    return Coalesce(Subquery(total, output_field=IntegerField()), 0)
-
-
 def _with_world_labels(companies: QuerySet[Organisation]) -> list[Organisation]:
     rows = list(companies)
     for company in rows:
@@ -161,16 +156,8 @@ class EventAdmin(EventScopedAdmin):
             .annotate(count=Count("pk"))
             .values("count")
         )
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                confirmed_pupils=_sum_of(
-                    registrations.filter(status=Registration.Status.CONFIRMED), "pupils"
-                ),
-                capacity=_sum_of(TimeSlot.objects.filter(event=OuterRef("pk")), "capacity"),
-                waitlist_count=Coalesce(Subquery(waitlisted, output_field=IntegerField()), 0),
-            )
+        return queries.with_places_left(super().get_queryset(request)).annotate(
+            waitlist_count=Coalesce(Subquery(waitlisted, output_field=IntegerField()), 0)
         )
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -184,7 +171,7 @@ class EventAdmin(EventScopedAdmin):
 
     @admin.display(description=_("leerlingen / plaatsen"), ordering="confirmed_pupils")
     def pupils_display(self, event: Event) -> str:
-        return f"{event.confirmed_pupils} / {event.capacity}"  # type: ignore[attr-defined]
+        return f"{event.confirmed_pupils} / {event.capacity or 0}"  # type: ignore[attr-defined]
 
     @admin.display(description=_("wachtlijst"), ordering="waitlist_count")
     def waitlist_display(self, event: Event) -> int:

@@ -6,8 +6,7 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
-from django.db.models import F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -19,8 +18,9 @@ from django.views.decorators.http import require_safe
 from organisations.models import Region
 from techportal.choices import Level, labels_of
 
+from .. import queries
 from ..ical import event_calendar, events_feed
-from ..models import Event, Registration, TimeSlot
+from ..models import Event
 from ..queries import public_events
 
 PAGE_SIZE = 20
@@ -132,27 +132,7 @@ def listed_events(filters: EventFilters) -> QuerySet[Event]:
     if filters.level:
         # An event without target levels is open to every level.
         events = events.filter(Q(levels__contains=[filters.level]) | Q(levels=[]))
-    return with_places_left(events).order_by("date", "starts_at", "pk")
-
-
-def with_places_left(events: QuerySet[Event]) -> QuerySet[Event]:
-    """Annotate `capacity` (pupils over all slots, None without slots) and `places_left`."""
-    capacity = (
-        TimeSlot.objects.filter(event=OuterRef("pk"))
-        .values("event")
-        .annotate(total=Sum("capacity"))
-        .values("total")
-    )
-    confirmed = (
-        Registration.objects.filter(event=OuterRef("pk"), status=Registration.Status.CONFIRMED)
-        .values("event")
-        .annotate(total=Sum("pupils"))
-        .values("total")
-    )
-    return events.annotate(
-        capacity=Subquery(capacity, output_field=IntegerField()),
-        confirmed_pupils=Coalesce(Subquery(confirmed, output_field=IntegerField()), 0),
-    ).annotate(places_left=Greatest(Coalesce("capacity", 0) - F("confirmed_pupils"), 0))
+    return queries.with_places_left(events).order_by("date", "starts_at", "pk")
 
 
 def registration_state(event: Event, *, now: datetime.datetime) -> str:
