@@ -169,8 +169,11 @@ class SignUpNote(models.Model):
 class Match(models.Model):
     """A company's offer carried out for a school's class: what the programme counts.
 
-    Created when a company accepts a teacher's request (already `confirmed`, as both sides
-    agreed), or proposed by a coordinator.
+    Its way: `proposed` (by a coordinator) → `confirmed` once the company and the school both
+    said yes through their private links → `carried_out` (date, pupils reached) → `closed`
+    after the evaluations; or `cancelled`, with a reason, before it was carried out. A match
+    made from a teacher's request starts `confirmed`: both sides already agreed.
+    Every transition is a service in `matching.services.matches`.
     """
 
     class Status(models.TextChoices):
@@ -179,6 +182,16 @@ class Match(models.Model):
         CARRIED_OUT = "carried_out", _("Uitgevoerd")
         CLOSED = "closed", _("Afgesloten")
         CANCELLED = "cancelled", _("Geannuleerd")
+
+    class Side(models.TextChoices):
+        COMPANY = "company", _("bedrijf")
+        SCHOOL = "school", _("school")
+        COORDINATOR = "coordinator", _("coördinator")
+
+    # Still to happen: a coordinator may cancel these, and reminders go out for them.
+    OPEN_STATUSES = (Status.PROPOSED, Status.CONFIRMED)
+    # Happened: these count as pupils reached.
+    DONE_STATUSES = (Status.CARRIED_OUT, Status.CLOSED)
 
     offer = models.ForeignKey(
         "offers.Offer", on_delete=models.PROTECT, related_name="matches", verbose_name=_("aanbod")
@@ -203,8 +216,64 @@ class Match(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PROPOSED
     )
-    pupils = models.PositiveSmallIntegerField(_("aantal leerlingen"), null=True, blank=True)
+    pupils = models.PositiveSmallIntegerField(
+        _("aantal leerlingen"),
+        null=True,
+        blank=True,
+        help_text=_("Voor een uitgevoerde match: het aantal leerlingen dat is bereikt."),
+    )
     date = models.DateField(_("datum"), null=True, blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("voorgesteld door"),
+    )
+    company_confirmed_at = models.DateTimeField(
+        _("bevestigd door het bedrijf op"), null=True, blank=True
+    )
+    school_confirmed_at = models.DateTimeField(
+        _("bevestigd door de school op"), null=True, blank=True
+    )
+    confirmed_at = models.DateTimeField(_("bevestigd op"), null=True, blank=True)
+    carried_out_at = models.DateTimeField(_("als uitgevoerd gemeld op"), null=True, blank=True)
+    company_evaluation = models.TextField(
+        _("evaluatie van het bedrijf"),
+        max_length=1000,
+        blank=True,
+        help_text=_("Geen namen of andere persoonsgegevens van leerlingen."),
+    )
+    company_rating = models.PositiveSmallIntegerField(
+        _("waardering door het bedrijf"), null=True, blank=True
+    )
+    company_evaluated_at = models.DateTimeField(
+        _("geëvalueerd door het bedrijf op"), null=True, blank=True
+    )
+    teacher_evaluation = models.TextField(
+        _("evaluatie van de docent"),
+        max_length=1000,
+        blank=True,
+        help_text=_("Geen namen of andere persoonsgegevens van leerlingen."),
+    )
+    teacher_rating = models.PositiveSmallIntegerField(
+        _("waardering door de docent"), null=True, blank=True
+    )
+    teacher_evaluated_at = models.DateTimeField(
+        _("geëvalueerd door de docent op"), null=True, blank=True
+    )
+    closed_at = models.DateTimeField(_("afgesloten op"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("geannuleerd op"), null=True, blank=True)
+    cancelled_by = models.CharField(
+        _("geannuleerd door"), max_length=20, choices=Side.choices, blank=True
+    )
+    cancel_reason = models.TextField(_("reden van annulering"), max_length=1000, blank=True)
+    # Set when an email has gone out, so a repeated email task sends nothing twice.
+    company_invited_at = models.DateTimeField(null=True, blank=True, editable=False)
+    school_invited_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The status whose email went out last (to both sides): confirmed, cancelled, ….
+    notified_status = models.CharField(max_length=20, blank=True, editable=False)
     created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
     updated_at = models.DateTimeField(_("gewijzigd"), auto_now=True)
 
@@ -212,7 +281,69 @@ class Match(models.Model):
         verbose_name = _("match")
         verbose_name_plural = _("matches")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "created_at"])]
+        permissions = [("view_impact", _("Kan de impactcijfers zien"))]
+        indexes = [
+            models.Index(fields=["status", "created_at"]),
+            # "When did this school last have a match?" for the suggestions.
+            models.Index(fields=["school", "created_at"], name="match_school_recent"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="cancelled") | ~Q(cancel_reason=""),
+                name="match_cancelled_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["carried_out", "closed"])
+                | Q(date__isnull=False, pupils__isnull=False),
+                name="match_done_has_date_and_pupils",
+            ),
+            models.CheckConstraint(
+                condition=Q(company_rating__isnull=True)
+                | Q(company_rating__gte=1, company_rating__lte=5),
+                name="match_company_rating_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=Q(teacher_rating__isnull=True)
+                | Q(teacher_rating__gte=1, teacher_rating__lte=5),
+                name="match_teacher_rating_1_to_5",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.offer} — {self.school}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+
+class MatchReminder(models.Model):
+    """One reminder sent about a match: each kind goes out once per match.
+
+    The unique constraint is the guard: a beat run that repeats (or runs twice at once)
+    cannot send the same reminder again.
+    """
+
+    class Kind(models.TextChoices):
+        CONFIRM_COMPANY = "confirm_company", _("Bevestigen (bedrijf)")
+        CONFIRM_SCHOOL = "confirm_school", _("Bevestigen (school)")
+        REPORT = "report", _("Uitvoering melden")
+        EVALUATE_COMPANY = "evaluate_company", _("Evalueren (bedrijf)")
+        EVALUATE_SCHOOL = "evaluate_school", _("Evalueren (docent)")
+
+    match = models.ForeignKey(
+        Match, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("match")
+    )
+    kind = models.CharField(_("soort"), max_length=20, choices=Kind.choices)
+    sent_at = models.DateTimeField(_("verstuurd op"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("herinnering")
+        verbose_name_plural = _("herinneringen")
+        ordering = ["sent_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["match", "kind"], name="matchreminder_once_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()

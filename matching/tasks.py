@@ -57,3 +57,27 @@ def send_decline(signup_id: int) -> None:
 def sweep_signups() -> dict[str, int]:
     result = services.signups_sweep()
     return {"requeued": result.requeued, "reminded": result.reminded, "escalated": result.escalated}
+
+
+# --- matches ------------------------------------------------------------------------------------
+
+
+@shared_task(**MAIL_RETRY)
+def send_match_invitation(match_id: int, side: str) -> None:
+    services.match_send_invitation(match_id=match_id, side=side)
+
+
+@shared_task(**MAIL_RETRY)
+def send_match_status(match_id: int) -> None:
+    services.match_send_status(match_id=match_id)
+
+
+@shared_task(**MAIL_RETRY)
+def send_match_reminder(match_id: int, kind: str) -> None:
+    services.match_send_reminder(match_id=match_id, kind=kind)
+
+
+@shared_task(**RETRY)
+def remind_matches() -> int:
+    """Daily (beat): queue the reminders of matches that wait on someone; each goes out once."""
+    return services.matches_remind()

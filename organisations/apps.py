@@ -4,10 +4,15 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _coordinator_group_ensure(sender, **kwargs) -> None:
-    from .services import coordinator_group_ensure, organiser_group_ensure
+    from .services import (
+        coordinator_group_ensure,
+        organiser_group_ensure,
+        programme_lead_group_ensure,
+    )
 
     coordinator_group_ensure()
     organiser_group_ensure()
+    programme_lead_group_ensure()
 
 
 class OrganisationsConfig(AppConfig):

@@ -24,11 +24,16 @@ from techportal.choices import Level, Province, World
 from techportal.fields import normalise_kvk_number, normalise_vestigingscode
 
 from .models import Contact, Coordinator, Organisation, PostcodeArea, PostcodeRange, Region
-from .services import coordinator_group_ensure, organisations_assign_regions
+from .services import (
+    coordinator_group_ensure,
+    organisations_assign_regions,
+    programme_lead_group_ensure,
+)
 
 DEMO_PASSWORD = "techportal-demo"  # noqa: S105 -- public on purpose: demo accounts only
 SUPERUSER_USERNAME = "beheerder"
 NATIONAL_DESK_USERNAME = "landelijke-desk"
+PROGRAMME_LEAD_USERNAME = "programmaleider"
 
 
 class DemoRegion(NamedTuple):
@@ -675,11 +680,20 @@ def _load_organisations(report: DemoReport) -> None:
 
 
 def _load_accounts(report: DemoReport, regions: dict[str, Region], reset_passwords: bool):
-    """The superuser, the national desk and a coordinator per region, all with DEMO_PASSWORD."""
+    """The superuser, a programme lead, the national desk and a coordinator per region, all
+    with DEMO_PASSWORD."""
     # (username, first name, last name, is superuser, regions or None for no coordinator,
     #  description)
     accounts: list[tuple[Any, ...]] = [
         (SUPERUSER_USERNAME, "Demo", "Beheerder", True, None, "superuser: ziet en mag alles"),
+        (
+            PROGRAMME_LEAD_USERNAME,
+            "Demo",
+            "Programmaleider",
+            False,
+            None,
+            "programmaleider: de impactcijfers van alle regio's (/beheer/impact/)",
+        ),
         (
             NATIONAL_DESK_USERNAME,
             *NATIONAL_DESK_NAME,
@@ -723,6 +737,8 @@ def _load_accounts(report: DemoReport, regions: dict[str, Region], reset_passwor
         outcome = _write(user, values)
         report.tally("users", outcome)
         report.logins.append(DemoLogin(username, description))
+        if username == PROGRAMME_LEAD_USERNAME:
+            user.groups.add(programme_lead_group_ensure())
         if coordinator_regions is None:
             continue
 

@@ -32,7 +32,9 @@ COORDINATOR_PERMISSIONS = {
     Offer: ("view", "change"),
     # Requests are answered by the company; coordinators follow them and the matches they make.
     OfferRequest: ("view",),
-    Match: ("view", "change"),
+    # Coordinators propose matches (from the suggestions) and follow them up, and see the
+    # impact dashboard (matching.view_impact) of their regions.
+    Match: ("view", "add", "change", "view_impact"),
     # Events in their regions, to follow them (organisers manage them).
     Event: ("view",),
     TimeSlot: ("view",),
@@ -53,6 +55,18 @@ ORGANISER_PERMISSIONS = {
 }
 
 
+PROGRAMME_LEAD_GROUP_NAME = "Programmaleiders"
+
+# What a programme lead may do in /beheer/: read the impact figures of every region (they have
+# no coordinator profile, so nothing scopes them) and look up what lies behind them. Read only.
+PROGRAMME_LEAD_PERMISSIONS = {
+    SignUp: ("view",),
+    Offer: ("view",),
+    Match: ("view", "view_impact"),
+    Event: ("view",),
+}
+
+
 @transaction.atomic
 def organisations_assign_regions(*, ids: list[int] | None = None) -> None:
     """Recompute the region of organisations (all, or those in `ids`) from their postcodes.
@@ -69,7 +83,12 @@ def _permissions(wanted_permissions: dict) -> list[Permission]:
     content_types = ContentType.objects.get_for_models(*wanted_permissions)
     wanted = Q(pk__in=[])
     for model, actions in wanted_permissions.items():
-        codenames = [f"{action}_{model._meta.model_name}" for action in actions]
+        custom = {codename for codename, _name in model._meta.permissions}
+        # An action is "view", "add"…, or a custom permission's own codename ("view_impact").
+        codenames = [
+            action if action in custom else f"{action}_{model._meta.model_name}"
+            for action in actions
+        ]
         wanted |= Q(content_type=content_types[model], codename__in=codenames)
     return list(Permission.objects.filter(wanted))
 
@@ -104,3 +123,9 @@ def coordinator_group_ensure() -> Group:
 def organiser_group_ensure() -> Group:
     """The "Organisatoren" group, created if missing, with exactly ORGANISER_PERMISSIONS."""
     return _group_ensure(ORGANISER_GROUP_NAME, ORGANISER_PERMISSIONS)
+
+
+@transaction.atomic
+def programme_lead_group_ensure() -> Group:
+    """The "Programmaleiders" group, created if missing, with exactly PROGRAMME_LEAD_PERMISSIONS."""
+    return _group_ensure(PROGRAMME_LEAD_GROUP_NAME, PROGRAMME_LEAD_PERMISSIONS)

@@ -23,6 +23,31 @@ class Level(models.TextChoices):
     WO = "wo", _("wo")
 
 
+# How a list of reasons names a level: short, as coordinators write it ("vmbo-TL", "mbo-2").
+LEVEL_SHORT_LABELS = {
+    Level.PO: "po",
+    Level.PRO: "pro",
+    Level.VMBO_BB: "vmbo-BB",
+    Level.VMBO_KB: "vmbo-KB",
+    Level.VMBO_GL: "vmbo-GL",
+    Level.VMBO_TL: "vmbo-TL",
+    Level.HAVO: "havo",
+    Level.VWO: "vwo",
+    Level.MBO_1: "mbo-1",
+    Level.MBO_2: "mbo-2",
+    Level.MBO_3: "mbo-3",
+    Level.MBO_4: "mbo-4",
+    Level.HBO: "hbo",
+    Level.WO: "wo",
+}
+
+
+def short_levels(values) -> list[str]:
+    """The short names of `values`, in school-career order."""
+    present = set(values or ())
+    return [LEVEL_SHORT_LABELS[level] for level in Level if level.value in present]
+
+
 class World(models.TextChoices):
     """De 7 werelden van techniek."""
 

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from matching.impact import views as impact_views
+
 from . import views
 
 admin.site.site_header = _("Techportal-beheer")
@@ -13,6 +15,16 @@ urlpatterns = [
     path("privacy/", views.privacy, name="privacy"),
     path("health/", views.health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path(
+        "beheer/impact/",
+        admin.site.admin_view(impact_views.impact_dashboard),
+        name="impact_dashboard",
+    ),
+    path(
+        "beheer/impact/csv/<slug:table>/",
+        admin.site.admin_view(impact_views.impact_csv),
+        name="impact_csv",
+    ),
     path("beheer/", admin.site.urls),
     path("", include("matching.urls")),
     path("", include("offers.urls")),

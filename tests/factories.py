@@ -6,7 +6,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from matching.models import SignUp
+from matching.models import Match, SignUp
 from offers.models import Offer, OfferKind
 from organisations.models import Contact, Coordinator, Organisation, PostcodeRange, Region
 from techportal.choices import Level, Province, World
@@ -136,3 +136,34 @@ class OfferFactory(factory.django.DjangoModelFactory):
     description = "Een gastles over windturbines en zonnepanelen."
     levels = factory.LazyFunction(lambda: [Level.VMBO_BB, Level.VMBO_KB])
     worlds = factory.LazyFunction(lambda: [World.ENERGY])
+
+
+class MatchFactory(factory.django.DjangoModelFactory):
+    """A match proposed by a coordinator: a published offer for a school, with a teacher."""
+
+    class Meta:
+        model = Match
+
+    offer = factory.SubFactory(OfferFactory, status=Offer.Status.PUBLISHED)
+    school = factory.SubFactory(SchoolFactory)
+    teacher_name = "Docent Jansen"
+    teacher_email = factory.Sequence(lambda n: f"docent{n}@school.example.nl")
+    status = Match.Status.PROPOSED
+
+
+class ConfirmedMatchFactory(MatchFactory):
+    """A match both sides confirmed, planned for a date."""
+
+    status = Match.Status.CONFIRMED
+    company_confirmed_at = factory.LazyFunction(timezone.now)
+    school_confirmed_at = factory.LazyFunction(timezone.now)
+    confirmed_at = factory.LazyFunction(timezone.now)
+    date = factory.LazyFunction(timezone.localdate)
+    pupils = 24
+
+
+class CarriedOutMatchFactory(ConfirmedMatchFactory):
+    """A match reported as carried out, not yet evaluated by either side."""
+
+    status = Match.Status.CARRIED_OUT
+    carried_out_at = factory.LazyFunction(timezone.now)

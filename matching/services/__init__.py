@@ -11,6 +11,21 @@ from .emails import (
     signup_send_reminder,
 )
 from .intake import CompanyDetails, ContactDetails, OfferDetails, signup_create
+from .matches import (
+    TransitionRefused,
+    match_cancel,
+    match_close,
+    match_confirm,
+    match_decline,
+    match_evaluate,
+    match_propose,
+    match_report_carried_out,
+    match_send_invitation,
+    match_send_reminder,
+    match_send_status,
+    match_update,
+    matches_remind,
+)
 from .routing import SweepResult, signup_route, signups_route_pending, signups_sweep
 from .triage import (
     signup_close,
@@ -25,6 +40,19 @@ __all__ = [
     "ContactDetails",
     "OfferDetails",
     "SweepResult",
+    "TransitionRefused",
+    "match_cancel",
+    "match_close",
+    "match_confirm",
+    "match_decline",
+    "match_evaluate",
+    "match_propose",
+    "match_report_carried_out",
+    "match_send_invitation",
+    "match_send_reminder",
+    "match_send_status",
+    "match_update",
+    "matches_remind",
     "signup_close",
     "signup_create",
     "signup_decline",

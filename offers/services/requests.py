@@ -122,6 +122,7 @@ def offer_request_accept(
     """The company says yes: the request is accepted and a confirmed match is made."""
     locked = _lock_open(offer_request)
     _answered(locked, OfferRequest.Status.ACCEPTED, message.strip())
+    now = timezone.now()
     return Match.objects.create(
         offer=locked.offer,
         school=locked.school,
@@ -129,6 +130,9 @@ def offer_request_accept(
         teacher_name=locked.teacher_name,
         teacher_email=locked.teacher_email,
         status=Match.Status.CONFIRMED,
+        company_confirmed_at=now,
+        school_confirmed_at=now,
+        confirmed_at=now,
         pupils=locked.pupils,
         date=date,
     )

@@ -205,6 +205,9 @@ SIGNUP_SWEEP_INTERVAL = env.float("SIGNUP_SWEEP_INTERVAL", default=30.0)
 SIGNUP_REQUEUE_AFTER = env.float("SIGNUP_REQUEUE_AFTER", default=60.0)
 # Untriaged sign-ups: a reminder to the coordinator, then a hand-over to the national desk.
 SIGNUP_REMIND_AFTER_WORKING_DAYS = env.int("SIGNUP_REMIND_AFTER_WORKING_DAYS", default=2)
+# Match suggestions: how far a school may be from the company (online offers reach further).
+MATCH_SUGGESTION_MAX_KM = env.int("MATCH_SUGGESTION_MAX_KM", default=40)
+MATCH_SUGGESTION_ONLINE_MAX_KM = env.int("MATCH_SUGGESTION_ONLINE_MAX_KM", default=150)
 SIGNUP_ESCALATE_AFTER_WORKING_DAYS = env.int("SIGNUP_ESCALATE_AFTER_WORKING_DAYS", default=5)
 # How long the private status link in the confirmation email keeps working.
 SIGNUP_STATUS_LINK_MAX_AGE = env.int("SIGNUP_STATUS_LINK_MAX_AGE", default=180 * 24 * 3600)
@@ -229,7 +232,19 @@ EVENT_REGISTRATION_LINK_MAX_AGE = env.int(
     "EVENT_REGISTRATION_LINK_MAX_AGE", default=365 * 24 * 3600
 )
 
+# --- matches: the private links of each side, and when a waiting match is reminded about -------
+
+MATCH_LINK_MAX_AGE = env.int("MATCH_LINK_MAX_AGE", default=180 * 24 * 3600)
+# Days after the invitation, after the match's date, and after the report.
+MATCH_CONFIRM_REMIND_DAYS = env.int("MATCH_CONFIRM_REMIND_DAYS", default=5)
+MATCH_REPORT_REMIND_DAYS = env.int("MATCH_REPORT_REMIND_DAYS", default=3)
+MATCH_EVALUATE_REMIND_DAYS = env.int("MATCH_EVALUATE_REMIND_DAYS", default=7)
+
 CELERY_BEAT_SCHEDULE: dict = {
+    "matches-remind": {
+        "task": "matching.tasks.remind_matches",
+        "schedule": crontab(hour=8, minute=5),
+    },
     "signups-sweep": {"task": "matching.tasks.sweep_signups", "schedule": SIGNUP_SWEEP_INTERVAL},
     "saved-searches-digest": {
         "task": "offers.tasks.send_saved_search_digests",

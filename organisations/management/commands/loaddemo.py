@@ -22,6 +22,7 @@ LABELS = {
     "postcode_areas": "PC4-gebieden",
     "signups": "aanmeldingen",
     "offers": "aanbod",
+    "matches": "matches",
     "organisers": "organisatoren",
     "events": "evenementen",
     "timeslots": "tijdvakken",

@@ -7,10 +7,10 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from techportal.ratelimits import over_rate_limit
 
-from . import queries
-from .forms import SignUpSubmission
-from .models import SignUp
-from .services import signup_create
+from .. import queries
+from ..forms import SignUpSubmission
+from ..models import SignUp
+from ..services import signup_create
 
 
 @never_cache
