@@ -24,6 +24,7 @@ from techportal.choices import Level, Province, World
 from techportal.fields import normalise_kvk_number, normalise_vestigingscode
 
 from .models import Contact, Coordinator, Organisation, PostcodeArea, PostcodeRange, Region
+from .pc4 import offers_follow_centres
 from .services import (
     coordinator_group_ensure,
     organisations_assign_regions,
@@ -626,6 +627,9 @@ def _load_postcode_areas(report: DemoReport) -> None:
         area = existing.get(pc4) or PostcodeArea(pc4=pc4)
         values = {"latitude": latitude, "longitude": longitude, "place": place}
         report.tally("postcode_areas", _write(area, values))
+    counts = report.counts.get("postcode_areas", Counter())
+    if counts[CREATED] or counts[UPDATED]:
+        offers_follow_centres()  # offers written before their centre was known
 
 
 def _load_contacts(report: DemoReport, pairs: list[tuple[Organisation, DemoContact, str]]):

@@ -197,7 +197,13 @@ def postcode_areas_import(*, centres: Iterable[Centre]) -> Pc4Import:
         unique_fields=["pc4"],
         update_fields=["latitude", "longitude", "place"],
     )
-    # The offers' own copy of their centre (the search projection) follows in one statement.
+    moved = offers_follow_centres()
+    return Pc4Import(created=len(centres) - len(known), updated=len(known), offers_moved=moved)
+
+
+def offers_follow_centres() -> int:
+    """The offers' own copy of their centre (the search projection) follows the PC4 centres,
+    in one statement; returns how many offers moved."""
     with connection.cursor() as cursor:
         cursor.execute(
             """
@@ -208,8 +214,7 @@ def postcode_areas_import(*, centres: Iterable[Centre]) -> Pc4Import:
                AND (o.latitude, o.longitude) IS DISTINCT FROM (a.latitude, a.longitude)
             """
         )
-        moved = cursor.rowcount
-    return Pc4Import(created=len(centres) - len(known), updated=len(known), offers_moved=moved)
+        return cursor.rowcount
 
 
 def read_text(data: bytes) -> io.StringIO:

@@ -16,7 +16,7 @@ from organisations.models import Contact, Coordinator, Organisation, PostcodeRan
 from organisations.queries import coordinators_for_postcode
 from organisations.services import coordinator_group_ensure
 from techportal.choices import Level, World
-from tests.factories import CompanyFactory, PostcodeRangeFactory, RegionFactory
+from tests.factories import CompanyFactory, OfferFactory, PostcodeRangeFactory, RegionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -305,3 +305,17 @@ def test_ensuring_the_coordinator_group_again_removes_extra_permissions_and_adds
     assert again.pk == group.pk
     assert Group.objects.filter(name="Coördinatoren").count() == 1
     assert not again.permissions.filter(codename="delete_organisation").exists()
+
+
+# --- PC4 centres --------------------------------------------------------------------------------
+
+
+def test_an_offer_written_before_its_centre_was_known_gets_it_from_the_demo(debug):
+    offer = OfferFactory(organisation=CompanyFactory(postcode="1043AA", kvk_number="12121212"))
+    offer.refresh_from_db()
+    assert (offer.pc4, offer.latitude) == (1043, None)
+
+    loaddemo()
+
+    offer.refresh_from_db()
+    assert (offer.latitude, offer.longitude) == (52.3850, 4.8330)
