@@ -346,7 +346,7 @@ class EventAdmin(EventScopedAdmin):
                 ),
                 "submit": gettext("Annuleren"),
                 "form": form,
-                "events": events,
+                "objects": events,
                 "action": "cancel",
                 "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
             }

@@ -310,7 +310,7 @@ class MatchAdmin(ProposeMatchMixin, admin.ModelAdmin):
             "submit": submit,
             "form": form,
             "media": self.media + form.media,
-            "matches": matches,
+            "objects": matches,
             "action": action,
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         }

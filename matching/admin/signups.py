@@ -363,7 +363,7 @@ class SignUpAdmin(RegionScopedAdmin):
             "submit": submit,
             "form": form,
             "media": self.media + form.media,
-            "signups": signups,
+            "objects": signups,
             "action": action,
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         }

@@ -30,6 +30,7 @@ import datetime
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import astuple, dataclass, field
 
+from django.db import models
 from django.db.models import (
     Aggregate,
     Count,
@@ -304,74 +305,82 @@ def signups_table(scope: Scope) -> Table:
     )
 
 
-def offers_table(scope: Scope) -> Table:
-    aggregates = {**_counts_per_choice(OfferKind, "kind"), "total": Count("pk")}
-    values = _grouped(offers_published(scope.period), scope, "region", **aggregates)
-    keys = [*(kind.value for kind in OfferKind), "total"]
+def _per_choice_table(
+    scope: Scope,
+    rows_in_period: QuerySet,
+    region_lookup: str,
+    choices: type[models.TextChoices],
+    field_name: str,
+    *,
+    slug: str,
+    title: Promise,
+    definition: Promise,
+) -> Table:
+    """A count per value of `choices` (one column each) and a total, per region."""
+    aggregates = {**_counts_per_choice(choices, field_name), "total": Count("pk")}
+    values = _grouped(rows_in_period, scope, region_lookup, **aggregates)
+    keys = [*(choice.value for choice in choices), "total"]
     rows = _region_rows(scope, values, keys)
     return Table(
+        slug=slug,
+        title=title,
+        definition=definition,
+        columns=(
+            Column(_("Regio"), numeric=False),
+            *(Column(choice.label) for choice in choices),
+            Column(TOTAL),
+        ),
+        rows=rows,
+        total=_sum_columns(rows, len(keys) + 1),
+        chart_column=len(keys),
+    )
+
+
+def offers_table(scope: Scope) -> Table:
+    return _per_choice_table(
+        scope,
+        offers_published(scope.period),
+        "region",
+        OfferKind,
+        "kind",
         slug="aanbod",
         title=_("Aanbod gepubliceerd"),
         definition=_(
             "Aanbod dat in de periode is gepubliceerd (ook als het nu gepauzeerd of "
             "gearchiveerd is), per soort, naar de regio van het aanbod."
         ),
-        columns=(
-            Column(_("Regio"), numeric=False),
-            *(Column(kind.label) for kind in OfferKind),
-            Column(TOTAL),
-        ),
-        rows=rows,
-        total=_sum_columns(rows, len(keys) + 1),
-        chart_column=len(keys),
     )
 
 
 def requests_table(scope: Scope) -> Table:
-    statuses = OfferRequest.Status
-    aggregates = {**_counts_per_choice(statuses, "status"), "total": Count("pk")}
-    values = _grouped(requests_created(scope.period), scope, "offer__region", **aggregates)
-    keys = [*(status.value for status in statuses), "total"]
-    rows = _region_rows(scope, values, keys)
-    return Table(
+    return _per_choice_table(
+        scope,
+        requests_created(scope.period),
+        "offer__region",
+        OfferRequest.Status,
+        "status",
         slug="aanvragen",
         title=_("Aanvragen van docenten"),
         definition=_(
             "Aanvragen die docenten in de periode deden, naar hun huidige status, naar de regio "
             "van het aangevraagde aanbod."
         ),
-        columns=(
-            Column(_("Regio"), numeric=False),
-            *(Column(status.label) for status in statuses),
-            Column(TOTAL),
-        ),
-        rows=rows,
-        total=_sum_columns(rows, len(keys) + 1),
-        chart_column=len(keys),
     )
 
 
 def matches_table(scope: Scope) -> Table:
-    statuses = Match.Status
-    aggregates = {**_counts_per_choice(statuses, "status"), "total": Count("pk")}
-    values = _grouped(matches_created(scope.period), scope, "offer__region", **aggregates)
-    keys = [*(status.value for status in statuses), "total"]
-    rows = _region_rows(scope, values, keys)
-    return Table(
+    return _per_choice_table(
+        scope,
+        matches_created(scope.period),
+        "offer__region",
+        Match.Status,
+        "status",
         slug="matches",
         title=_("Matches"),
         definition=_(
             "Matches die in de periode zijn gemaakt, naar hun huidige status, naar de regio van "
             "het aanbod."
         ),
-        columns=(
-            Column(_("Regio"), numeric=False),
-            *(Column(status.label) for status in statuses),
-            Column(TOTAL),
-        ),
-        rows=rows,
-        total=_sum_columns(rows, len(keys) + 1),
-        chart_column=len(keys),
     )
 
 
