@@ -170,6 +170,21 @@ class Suggestion:
     title: str = ""
     kind: str = ""
 
+    @classmethod
+    def of(cls, row: dict, **extra: str) -> Suggestion:
+        """One row of the ranking queries."""
+        return cls(
+            id=row["id"],
+            name=row["name"],
+            city=row["city"],
+            distance_km=row["km"],
+            levels=row["levels_fit"],
+            worlds=row["worlds_fit"],
+            last_match_at=row["last_match_at"],
+            score=row["score"],
+            **extra,
+        )
+
     @property
     def kind_label(self) -> str:
         return str(OfferKind(self.kind).label) if self.kind else ""
@@ -259,19 +274,7 @@ def schools_for_offer(offer: Offer, *, limit: int = SUGGESTION_LIMIT) -> list[Su
             "limit": limit,
         },
     )
-    return [
-        Suggestion(
-            id=row["id"],
-            name=row["name"],
-            city=row["city"],
-            distance_km=row["km"],
-            levels=row["levels_fit"],
-            worlds=row["worlds_fit"],
-            last_match_at=row["last_match_at"],
-            score=row["score"],
-        )
-        for row in rows
-    ]
+    return [Suggestion.of(row) for row in rows]
 
 
 def offers_for_school(school: Organisation, *, limit: int = SUGGESTION_LIMIT) -> list[Suggestion]:
@@ -304,18 +307,4 @@ def offers_for_school(school: Organisation, *, limit: int = SUGGESTION_LIMIT) ->
             "limit": limit,
         },
     )
-    return [
-        Suggestion(
-            id=row["id"],
-            name=row["name"],
-            city=row["city"],
-            distance_km=row["km"],
-            levels=row["levels_fit"],
-            worlds=row["worlds_fit"],
-            last_match_at=row["last_match_at"],
-            score=row["score"],
-            title=row["title"],
-            kind=row["kind"],
-        )
-        for row in rows
-    ]
+    return [Suggestion.of(row, title=row["title"], kind=row["kind"]) for row in rows]

@@ -2,7 +2,6 @@
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -14,6 +13,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from organisations.models import Organisation
+from techportal.admin_pages import action_page
 from techportal.choices import World, labels_of
 
 from .. import queries
@@ -336,22 +336,19 @@ class EventAdmin(EventScopedAdmin):
             return None
         form = CancelForm(request.POST if "apply" in request.POST else None)
         if not form.is_valid():
-            context = {
-                **self.admin_site.each_context(request),
-                "opts": self.opts,
-                "title": gettext("Evenementen annuleren"),
-                "intro": gettext(
+            return action_page(
+                self,
+                request,
+                action="cancel",
+                objects=events,
+                form=form,
+                title=gettext("Evenementen annuleren"),
+                intro=gettext(
                     "Waarom annuleert u deze evenementen? Alle ingeschreven docenten (ook op de "
                     "wachtlijst) en de workshopbedrijven krijgen uw reden per e-mail."
                 ),
-                "submit": gettext("Annuleren"),
-                "form": form,
-                "objects": events,
-                "action": "cancel",
-                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-            }
-            request.current_app = self.admin_site.name
-            return TemplateResponse(request, self.action_template, context)
+                submit=gettext("Annuleren"),
+            )
 
         from ..services.registrations import event_cancel  # written alongside, see contract
 

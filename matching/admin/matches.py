@@ -10,7 +10,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
@@ -31,6 +30,7 @@ from offers.models import Offer
 from offers.queries import visible_in_regions
 from organisations.admin import regions_visible_to
 from organisations.models import Organisation
+from techportal.admin_pages import action_page
 
 from ..match_forms import CancelForm, CarriedOutFields
 from ..models import Match
@@ -291,32 +291,6 @@ class MatchAdmin(ProposeMatchMixin, admin.ModelAdmin):
             done += 1
         return done
 
-    def _action_page(
-        self,
-        request: HttpRequest,
-        *,
-        action: str,
-        matches: list[Match],
-        form: forms.Form,
-        title: str,
-        intro: str,
-        submit: str,
-    ) -> TemplateResponse:
-        context: dict[str, Any] = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": title,
-            "intro": intro,
-            "submit": submit,
-            "form": form,
-            "media": self.media + form.media,
-            "objects": matches,
-            "action": action,
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-        }
-        request.current_app = self.admin_site.name
-        return TemplateResponse(request, self.action_template, context)
-
     def _selected(self, queryset: QuerySet[Match]) -> list[Match]:
         return list(queryset.select_related("offer__organisation", "school").order_by("pk"))
 
@@ -327,10 +301,11 @@ class MatchAdmin(ProposeMatchMixin, admin.ModelAdmin):
         matches = self._selected(queryset)
         form = CarriedOutFields(request.POST if "apply" in request.POST else None)
         if not form.is_valid():
-            return self._action_page(
+            return action_page(
+                self,
                 request,
                 action="mark_carried_out",
-                matches=matches,
+                objects=matches,
                 form=form,
                 title=gettext("Matches markeren als uitgevoerd"),
                 intro=gettext(
@@ -363,10 +338,11 @@ class MatchAdmin(ProposeMatchMixin, admin.ModelAdmin):
         matches = self._selected(queryset)
         form = CancelForm(request.POST if "apply" in request.POST else None)
         if not form.is_valid():
-            return self._action_page(
+            return action_page(
+                self,
                 request,
                 action="cancel",
-                matches=matches,
+                objects=matches,
                 form=form,
                 title=gettext("Matches annuleren"),
                 intro=gettext(

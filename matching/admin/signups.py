@@ -11,7 +11,6 @@ from typing import cast
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.contrib.auth.models import User
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.core.exceptions import ValidationError
@@ -27,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from offers.models import Offer, OfferKind
 from organisations.admin import RegionScopedAdmin, VisibleRegionFilter, regions_visible_to
 from organisations.models import Coordinator
+from techportal.admin_pages import action_page
 from techportal.choices import Level, labels_of
 from techportal.exports import csv_cell, csv_datetime
 
@@ -190,6 +190,7 @@ class SignUpAdmin(RegionScopedAdmin):
 
     class Media:
         css = {"all": ["css/beheer.css"]}
+
     list_filter = ["status", OfferKindFilter, VisibleRegionFilter, OverdueFilter]
     search_fields = [
         "organisation__name",
@@ -344,32 +345,6 @@ class SignUpAdmin(RegionScopedAdmin):
             messages.WARNING,
         )
 
-    def _action_page(
-        self,
-        request: HttpRequest,
-        *,
-        action: str,
-        signups: list[SignUp],
-        form: forms.Form,
-        title: str,
-        intro: str,
-        submit: str,
-    ) -> TemplateResponse:
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": title,
-            "intro": intro,
-            "submit": submit,
-            "form": form,
-            "media": self.media + form.media,
-            "objects": signups,
-            "action": action,
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-        }
-        request.current_app = self.admin_site.name
-        return TemplateResponse(request, self.action_template, context)
-
     @admin.action(description=_("In behandeling nemen"), permissions=["change"])
     def take_in_triage(self, request: HttpRequest, queryset: QuerySet[SignUp]) -> None:
         signups = list(queryset)
@@ -399,10 +374,11 @@ class SignUpAdmin(RegionScopedAdmin):
             coordinators=eligible_coordinators(signups),
         )
         if not form.is_valid():
-            return self._action_page(
+            return action_page(
+                self,
                 request,
                 action="reassign",
-                signups=signups,
+                objects=signups,
                 form=form,
                 title=gettext("Aanmeldingen overdragen"),
                 intro=gettext(
@@ -474,10 +450,11 @@ class SignUpAdmin(RegionScopedAdmin):
                     skipped=len(signups) - done,
                 )
                 return None
-        return self._action_page(
+        return action_page(
+            self,
             request,
             action="decline",
-            signups=signups,
+            objects=signups,
             form=form,
             title=gettext("Aanmeldingen afwijzen"),
             intro=gettext(
