@@ -21,6 +21,8 @@ from django.utils.translation import gettext_lazy as _
 from offers.models import Offer
 from organisations.models import Organisation
 
+from ..services import match_propose
+
 
 class ProposeForm(forms.Form):
     offer = forms.ModelChoiceField(
@@ -70,8 +72,6 @@ def _propose(match_admin, request: HttpRequest) -> HttpResponse:
                 match_admin.message_user(request, error, messages.ERROR)
         return HttpResponseRedirect(back)
     offer, school = form.cleaned_data["offer"], form.cleaned_data["school"]
-    from ..services import match_propose  # TODO move up once the lifecycle lands
-
     try:
         match = match_propose(offer=offer, school=school, actor=request.user)
     except ValidationError as error:
