@@ -15,7 +15,14 @@ from .factories import (
     RegionFactory,
     UserFactory,
 )
+from .otp import VerifiedClient
 from .stack import database_url, start_worker, wait_for_worker
+
+
+@pytest.fixture
+def client():
+    """Django's test client; logging a staff user in also passes their second factor."""
+    return VerifiedClient()
 
 # --- a shared cast: two regions, their coordinators, the national desk and an outsider ---------
 
