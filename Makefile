@@ -94,6 +94,17 @@ bench-catalogue: install ## benchmark: catalogue searches on 200,000 offers, ful
 bench-suggestions: install ## benchmark: match suggestions and their /beheer/ pages at national scale
 	@$(SERVICES) with bash -c '$(BIN)/python bench/suggestions.py --samples 200 --pages 40'
 
+.PHONY: faults load
+
+# Its own database and redis-server (bench/faults_settings.py), a throwaway PostgreSQL cluster.
+faults: install ## fault test, ~5 min: 1,000 sign-ups while workers are killed, Redis and PostgreSQL stop
+	@$(SERVICES) with bash -c '$(BIN)/python bench/faults.py'
+
+# Its own database (a tenth of the national catalogue plus the demo data) and redis-server.
+load: install ## load test, ~4 min: 50 locust users browsing and signing up for 2 minutes
+	@$(BIN)/python -c 'import locust' 2>/dev/null || $(BIN)/pip install --quiet -e ".[load]"
+	@$(SERVICES) with bash -c '$(BIN)/python bench/load.py'
+
 clean: ## stop the services and remove the virtualenv, node_modules and all local data
 	$(SERVICES) purge
 	rm -rf $(VENV) node_modules

@@ -25,6 +25,7 @@ os.environ.update(
         "DEBUG": "0",
         "EMAIL_URL": "memorymail://",
         "SECURE_COOKIES": "0",  # plain http on 127.0.0.1
+        "SECURE_SSL_REDIRECT": "0",
     }
 )
 os.environ.setdefault("CONN_MAX_AGE", "60")

@@ -24,6 +24,7 @@ os.environ.update(
         # All posts come from one address; the limit is counted in Redis as in production.
         "SIGNUP_RATE_LIMIT": "1000000/h",
         "SECURE_COOKIES": "0",  # plain http on 127.0.0.1
+        "SECURE_SSL_REDIRECT": "0",
     }
 )
 os.environ.setdefault("CONN_MAX_AGE", "60")

@@ -36,6 +36,8 @@ from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
+from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
+from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
 from bench import catalogue_data  # noqa: E402
 from bench.catalogue_settings import BENCH_DATABASE  # noqa: E402
@@ -137,6 +139,13 @@ def admin_client() -> Client:
     )
     client = Client()
     client.force_login(user)
+    # /beheer/ wants the second factor: mark the session as verified with a device of its own.
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, name="bench", defaults={"confirmed": True}
+    )
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
     return client
 
 

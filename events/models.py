@@ -87,13 +87,23 @@ class Event(models.Model):
         default=list,
         blank=True,
     )
-    description = models.TextField(_("omschrijving"), max_length=5000, blank=True)
+    description = models.TextField(
+        _("omschrijving"),
+        max_length=5000,
+        blank=True,
+        help_text=_("Vul geen namen of andere gegevens van leerlingen in."),
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
     published_at = models.DateTimeField(_("gepubliceerd op"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("geannuleerd op"), null=True, blank=True)
-    cancel_reason = models.TextField(_("reden van annulering"), max_length=2000, blank=True)
+    cancel_reason = models.TextField(
+        _("reden van annulering"),
+        max_length=2000,
+        blank=True,
+        help_text=_("Vul geen namen of andere gegevens van leerlingen in."),
+    )
     created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
     updated_at = models.DateTimeField(_("gewijzigd"), auto_now=True)
 
@@ -158,7 +168,12 @@ class Workshop(models.Model):
         Event, on_delete=models.CASCADE, related_name="workshops", verbose_name=_("evenement")
     )
     title = models.CharField(_("titel"), max_length=200)
-    description = models.TextField(_("omschrijving"), max_length=2000, blank=True)
+    description = models.TextField(
+        _("omschrijving"),
+        max_length=2000,
+        blank=True,
+        help_text=_("Vul geen namen of andere gegevens van leerlingen in."),
+    )
     host = models.ForeignKey(
         Organisation,
         on_delete=models.SET_NULL,

@@ -115,6 +115,7 @@ class SignUpForm(PublicForm):
         max_length=2000,
         required=False,
         widget=_textarea(3),
+        help_text=_("Vul geen namen of andere gegevens van leerlingen in."),
     )
     consent = forms.BooleanField(
         label=_privacy_label(),
@@ -147,7 +148,10 @@ class OfferDetailsForm(forms.Form):
         _("Omschrijving"),
         max_length=2000,
         widget=_textarea(3),
-        help_text=_("Wat gaan de leerlingen doen of zien? Maximaal 2000 tekens."),
+        help_text=_(
+            "Wat gaan de leerlingen doen of zien? Vul geen namen of andere gegevens van "
+            "leerlingen in. Maximaal 2000 tekens."
+        ),
     )
     levels = forms.MultipleChoiceField(
         label=_("Voor welke onderwijsniveaus?"),

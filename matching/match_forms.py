@@ -107,7 +107,10 @@ class AnswerForm(StepForm):
         max_length=services.REASON_MAX_LENGTH,
         required=False,
         widget=textarea(3),
-        help_text=_("Bij afwijzen verplicht: de coördinator en de andere partij lezen waarom."),
+        help_text=_(
+            "Bij afwijzen verplicht: de coördinator en de andere partij lezen waarom. Vul geen "
+            "namen of andere gegevens van leerlingen in."
+        ),
     )
 
     def clean_date(self):
@@ -174,7 +177,10 @@ class CancelForm(forms.Form):
         label=_("Reden van annulering"),
         widget=forms.Textarea(attrs={"rows": 5, "cols": 80}),
         max_length=services.REASON_MAX_LENGTH,
-        help_text=_("Het bedrijf en de school krijgen deze reden per e-mail te lezen."),
+        help_text=_(
+            "Het bedrijf en de school krijgen deze reden per e-mail te lezen. Vul geen namen of "
+            "andere gegevens van leerlingen in."
+        ),
         error_messages={"required": _("Geef een reden op; beide partijen krijgen die te lezen.")},
     )
 

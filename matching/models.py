@@ -57,7 +57,12 @@ class SignUp(models.Model):
     wants_event_workshop = models.BooleanField(
         _("wil een workshop op een evenement verzorgen"), default=False
     )
-    message = models.TextField(_("toelichting"), max_length=2000, blank=True)
+    message = models.TextField(
+        _("toelichting"),
+        max_length=2000,
+        blank=True,
+        help_text=_("Vul geen namen of andere gegevens van leerlingen in."),
+    )
     consent_at = models.DateTimeField(_("toestemming gegeven op"))
 
     received_at = models.DateTimeField(_("ontvangen op"), default=timezone.now)
@@ -66,7 +71,15 @@ class SignUp(models.Model):
     reminded_at = models.DateTimeField(_("herinnering verstuurd op"), null=True, blank=True)
     escalated_at = models.DateTimeField(_("geëscaleerd op"), null=True, blank=True)
     closed_at = models.DateTimeField(_("afgesloten op"), null=True, blank=True)
-    decline_reason = models.TextField(_("reden van afwijzing"), max_length=2000, blank=True)
+    decline_reason = models.TextField(
+        _("reden van afwijzing"),
+        max_length=2000,
+        blank=True,
+        help_text=_(
+            "Het bedrijf krijgt deze reden te lezen. Vul geen namen of andere gegevens van "
+            "leerlingen in."
+        ),
+    )
     # Set when an email has gone out, so a repeated email task sends nothing twice.
     coordinator_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
     company_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -154,7 +167,11 @@ class SignUpNote(models.Model):
         related_name="+",
         verbose_name=_("auteur"),
     )
-    text = models.TextField(_("notitie"), max_length=2000)
+    text = models.TextField(
+        _("notitie"),
+        max_length=2000,
+        help_text=_("Vul geen namen of andere gegevens van leerlingen in."),
+    )
     created_at = models.DateTimeField(_("geschreven op"), auto_now_add=True)
 
     class Meta:
@@ -268,7 +285,12 @@ class Match(models.Model):
     cancelled_by = models.CharField(
         _("geannuleerd door"), max_length=20, choices=Side.choices, blank=True
     )
-    cancel_reason = models.TextField(_("reden van annulering"), max_length=1000, blank=True)
+    cancel_reason = models.TextField(
+        _("reden van annulering"),
+        max_length=1000,
+        blank=True,
+        help_text=_("Vul geen namen of andere gegevens van leerlingen in."),
+    )
     # Set when an email has gone out, so a repeated email task sends nothing twice.
     company_invited_at = models.DateTimeField(null=True, blank=True, editable=False)
     school_invited_at = models.DateTimeField(null=True, blank=True, editable=False)

@@ -53,10 +53,22 @@ def send_decline(signup_id: int) -> None:
     services.signup_send_decline(signup_id=signup_id)
 
 
+@shared_task(**MAIL_RETRY)
+def send_unsent_emails() -> int:
+    """Queued (coalesced) by the sweep: the emails whose own task went missing."""
+    coalesced_task_started(send_unsent_emails)
+    return services.signups_send_unsent_emails()
+
+
 @shared_task(**RETRY)
 def sweep_signups() -> dict[str, int]:
     result = services.signups_sweep()
-    return {"requeued": result.requeued, "reminded": result.reminded, "escalated": result.escalated}
+    return {
+        "requeued": result.requeued,
+        "reminded": result.reminded,
+        "escalated": result.escalated,
+        "unsent_emails": result.unsent_emails,
+    }
 
 
 # --- matches ------------------------------------------------------------------------------------

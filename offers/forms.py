@@ -130,7 +130,10 @@ class OfferRequestForm(ClassForm):
     preferred_period = plain_text(
         _("Voorkeursperiode"),
         max_length=200,
-        help_text=_("Bijvoorbeeld: na de herfstvakantie, bij voorkeur op dinsdag."),
+        help_text=_(
+            "Bijvoorbeeld: na de herfstvakantie, bij voorkeur op dinsdag. Geen namen van "
+            "leerlingen."
+        ),
     )
     message = plain_text(
         _("Bericht aan het bedrijf"),
@@ -218,7 +221,10 @@ class AnswerForm(forms.Form):
         max_length=2000,
         required=False,
         widget=textarea(4),
-        help_text=_("Bij afwijzen verplicht: de docent leest waarom het niet lukt."),
+        help_text=_(
+            "Bij afwijzen verplicht: de docent leest waarom het niet lukt. Vul geen namen of "
+            "andere gegevens van leerlingen in."
+        ),
     )
 
     def clean_date(self):

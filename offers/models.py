@@ -72,7 +72,15 @@ class Offer(models.Model):
     )
     kind = models.CharField(_("soort"), max_length=20, choices=OfferKind.choices)
     title = models.CharField(_("titel"), max_length=200)
-    description = models.TextField(_("omschrijving"), max_length=2000, blank=True)
+    description = models.TextField(
+        _("omschrijving"),
+        max_length=2000,
+        blank=True,
+        help_text=_(
+            "Wat gaan de leerlingen doen of zien? Vul geen namen of andere gegevens van "
+            "leerlingen in."
+        ),
+    )
     levels = ChoiceArrayField(
         models.CharField(max_length=20, choices=Level.choices),
         verbose_name=_("onderwijsniveaus"),
@@ -216,7 +224,10 @@ class OfferRequest(models.Model):
     preferred_period = models.CharField(
         _("voorkeursperiode"),
         max_length=200,
-        help_text=_("Bijvoorbeeld: na de herfstvakantie, bij voorkeur op dinsdag."),
+        help_text=_(
+            "Bijvoorbeeld: na de herfstvakantie, bij voorkeur op dinsdag. Geen namen van "
+            "leerlingen."
+        ),
     )
     message = models.TextField(
         _("bericht aan het bedrijf"),
@@ -227,7 +238,12 @@ class OfferRequest(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.REQUESTED
     )
-    response_message = models.TextField(_("antwoord van het bedrijf"), max_length=2000, blank=True)
+    response_message = models.TextField(
+        _("antwoord van het bedrijf"),
+        max_length=2000,
+        blank=True,
+        help_text=_("Vul geen namen of andere gegevens van leerlingen in."),
+    )
     created_at = models.DateTimeField(_("aangevraagd op"), auto_now_add=True)
     responded_at = models.DateTimeField(_("beantwoord op"), null=True, blank=True)
     company_notified_at = models.DateTimeField(null=True, blank=True, editable=False)

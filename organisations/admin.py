@@ -5,6 +5,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from techportal.privacy.admin_actions import PersonalDataActions
+
 from .models import Contact, Coordinator, Organisation, PostcodeRange, Region
 from .queries import region_for_postcode
 from .services import organisations_assign_regions
@@ -166,7 +168,9 @@ class OrganisationAdmin(RegionScopedAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(RegionScopedAdmin):
+class ContactAdmin(PersonalDataActions, RegionScopedAdmin):
+    """Superusers also export and erase a contact's personal data (AVG) from the list."""
+
     region_lookup = "organisation__region"
     list_display = ["name", "role", "email", "phone", "organisation"]
     list_select_related = ["organisation"]

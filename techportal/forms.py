@@ -4,9 +4,12 @@ form, and the error summary at the top of the page."""
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import cast
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -102,3 +105,18 @@ def error_links(
             yield ErrorLink(field_id=field_id, label=str(label), message=str(message))
     for message in form.non_field_errors():
         yield ErrorLink(field_id="", label="", message=str(message))
+
+
+class LoginForm(AdminAuthenticationForm):
+    """The /beheer/ login form, refusing a username longer than any account's.
+
+    Django's AuthenticationForm sets the username's max_length after the field is made, so it
+    is only an HTML attribute: a 1 MB username reached authenticate() and django-axes' failure
+    log (a 255-character column), a server error.
+    """
+
+    def __init__(self, request=None, *args, **kwargs) -> None:
+        super().__init__(request, *args, **kwargs)
+        username = cast(forms.CharField, self.fields["username"])
+        if username.max_length is not None:
+            username.validators.append(MaxLengthValidator(username.max_length))

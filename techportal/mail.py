@@ -7,6 +7,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from techportal.privacy.placeholders import deliverable
+
 
 def send_templated_mail(
     *,
@@ -22,7 +24,13 @@ def send_templated_mail(
 
     `headers` are extra message headers, such as List-Unsubscribe; `attachments` are
     (filename, content, mimetype) triples, such as an event's .ics.
+
+    Addresses of erased people (techportal.privacy.placeholders) are dropped: a task queued
+    before an erasure sends nothing to the placeholder; with no recipient left, no email.
     """
+    to, reply_to = deliverable(to), deliverable(reply_to) or None
+    if not to:
+        return
     context = {"site_url": settings.SITE_URL} | context
     with translation.override(language):
         subject = render_to_string(f"emails/{template}_subject.txt", context)

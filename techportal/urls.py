@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from matching.impact import views as impact_views
 
 from . import views
+from .privacy import admin_views as privacy_admin_views
 
 admin.site.site_header = _("Techportal-beheer")
 admin.site.site_title = _("Techportal-beheer")
@@ -13,6 +14,7 @@ admin.site.index_title = _("Overzicht")
 urlpatterns = [
     path("", views.home, name="home"),
     path("privacy/", views.privacy, name="privacy"),
+    path("toegankelijkheid/", views.accessibility, name="accessibility"),
     path("health/", views.health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
     path(
@@ -24,6 +26,11 @@ urlpatterns = [
         "beheer/impact/csv/<slug:table>/",
         admin.site.admin_view(impact_views.impact_csv),
         name="impact_csv",
+    ),
+    path(
+        "beheer/privacy/persoon/",
+        admin.site.admin_view(privacy_admin_views.person_page),
+        name="privacy_person",
     ),
     path("beheer/", admin.site.urls),
     path("", include("matching.urls")),

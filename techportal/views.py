@@ -1,6 +1,7 @@
 from collections.abc import Callable
 from functools import wraps
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.functional import Promise
@@ -8,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from .health import run_checks
+from .privacy.register import REGISTER, retention_context
 
 
 @require_safe
@@ -17,7 +19,26 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def privacy(request: HttpRequest) -> HttpResponse:
-    return render(request, "privacy.html")
+    """The privacy statement, with the register of personal data as a table."""
+    return render(
+        request,
+        "privacy.html",
+        {
+            "register": REGISTER,
+            "retention": retention_context(),
+            "contact_email": settings.PRIVACY_CONTACT_EMAIL,
+        },
+    )
+
+
+@require_safe
+def accessibility(request: HttpRequest) -> HttpResponse:
+    """The accessibility statement (toegankelijkheidsverklaring)."""
+    return render(
+        request,
+        "accessibility.html",
+        {"contact_email": settings.ACCESSIBILITY_CONTACT_EMAIL},
+    )
 
 
 @never_cache

@@ -24,6 +24,14 @@ def client():
     """Django's test client; logging a staff user in also passes their second factor."""
     return VerifiedClient()
 
+
+@pytest.fixture
+def admin_client(db, admin_user):
+    """pytest-django's superuser client, with the second factor passed as well."""
+    client = VerifiedClient()
+    client.force_login(admin_user)
+    return client
+
 # --- a shared cast: two regions, their coordinators, the national desk and an outsider ---------
 
 

@@ -65,7 +65,10 @@ class CancelForm(forms.Form):
         label=_("Reden van annulering"),
         widget=forms.Textarea(attrs={"rows": 6, "cols": 80}),
         max_length=2000,
-        help_text=_("Alle ingeschreven docenten en de workshopbedrijven krijgen deze reden."),
+        help_text=_(
+            "Alle ingeschreven docenten en de workshopbedrijven krijgen deze reden. Vul geen "
+            "namen of andere gegevens van leerlingen in."
+        ),
         error_messages={"required": _("Geef een reden op; de docenten krijgen die te lezen.")},
     )
 

@@ -149,7 +149,10 @@ class DeclineForm(forms.Form):
         label=_("Reden van afwijzing"),
         widget=forms.Textarea(attrs={"rows": 6, "cols": 80}),
         max_length=2000,
-        help_text=_("Het bedrijf krijgt deze reden per e-mail te lezen."),
+        help_text=_(
+            "Het bedrijf krijgt deze reden per e-mail te lezen. Vul geen namen of andere "
+            "gegevens van leerlingen in."
+        ),
         error_messages={"required": _("Geef een reden op; het bedrijf krijgt die te lezen.")},
     )
 

@@ -9,6 +9,7 @@ from .emails import (
     signup_send_confirmation,
     signup_send_decline,
     signup_send_reminder,
+    signups_send_unsent_emails,
 )
 from .intake import CompanyDetails, ContactDetails, OfferDetails, signup_create
 from .matches import (
@@ -65,5 +66,6 @@ __all__ = [
     "signup_send_reminder",
     "signup_take_in_triage",
     "signups_route_pending",
+    "signups_send_unsent_emails",
     "signups_sweep",
 ]

@@ -5,16 +5,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from organisations.models import Coordinator
 from organisations.queries import regions_for_postcodes
-from techportal.queueing import enqueue, enqueue_on_commit
+from techportal.queueing import enqueue, enqueue_coalesced_on_commit, enqueue_on_commit
 
 from .. import queries
 from ..models import SignUp, SignUpEvent
+from .emails import unsent_emails
 
 logger = logging.getLogger(__name__)
 
@@ -176,22 +177,33 @@ class SweepResult:
     requeued: int
     reminded: int
     escalated: int
+    unsent_emails: int = 0
 
 
 def signups_sweep(*, now: datetime | None = None) -> SweepResult:
-    """Queue routing again for sign-ups left `received`, and remind or escalate untriaged ones."""
+    """Queue routing and emails again when they wait too long; remind or escalate untriaged."""
     now = now or timezone.now()
     return SweepResult(
         requeued=_requeue_received(now),
         reminded=_remind_untriaged(now),
         escalated=_escalate_untriaged(now),
+        unsent_emails=_queue_unsent_emails(now),
     )
 
 
+@transaction.atomic
 def _requeue_received(now: datetime, limit: int = 1000) -> int:
-    """Queue routing again when sign-ups wait too long; one run routes them all."""
+    """Queue routing again when sign-ups wait too long; one run routes them all.
+
+    One sweep at a time notes the sign-ups it requeues: after a worker's restart, sweeps that
+    queued up meanwhile run side by side, and would each note the same sign-up in its history.
+    """
     from ..tasks import route_signups
 
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(hashtext('matching.requeue_received'))")
+        if not cursor.fetchone()[0]:
+            return 0  # another sweep is at it
     stale = SignUp.objects.filter(
         status=SignUp.Status.RECEIVED,
         received_at__lt=now - timedelta(seconds=settings.SIGNUP_REQUEUE_AFTER),
@@ -209,6 +221,22 @@ def _requeue_received(now: datetime, limit: int = 1000) -> int:
         .values_list("pk", flat=True)
     )
     return len(ids) if enqueue(route_signups) else 0
+
+
+def _queue_unsent_emails(now: datetime) -> int:
+    """Queue one run that sends the emails of routed sign-ups that did not go out in time.
+
+    Their task may have gone with a worker killed before acknowledging it (Redis hands such a
+    message out again only after the visibility timeout, an hour), or never reached Redis. One
+    coalesced run for all of them, not a task each: when the mail queue runs behind, a task per
+    email at every sweep would only make it longer.
+    """
+    from ..tasks import send_unsent_emails
+
+    unsent = unsent_emails(now=now)
+    if unsent:
+        enqueue_coalesced_on_commit(send_unsent_emails, ttl=settings.SIGNUP_SWEEP_INTERVAL)
+    return len(unsent)
 
 
 @transaction.atomic

@@ -12,3 +12,25 @@
   window.htmx.config.historyCacheSize = 0;
   window.htmx.config.refreshOnHistoryMiss = true;
 })();
+
+// After htmx swapped the results: when the swap removed the element that had focus (a page
+// link), focus goes to the results heading rather than to nothing, so a keyboard or
+// screen-reader user carries on from the new results. While a request runs, the region says
+// it is busy.
+(function () {
+  "use strict";
+  const results = document.getElementById("resultaten");
+  const heading = document.getElementById("resultaten-kop");
+  if (!results || !heading) return;
+
+  document.body.addEventListener("htmx:beforeRequest", (event) => {
+    if (event.detail.target === results) results.setAttribute("aria-busy", "true");
+  });
+  document.body.addEventListener("htmx:afterRequest", (event) => {
+    if (event.detail.target === results) results.removeAttribute("aria-busy");
+  });
+  document.body.addEventListener("htmx:afterSettle", (event) => {
+    if (event.detail.target !== results) return;
+    if (!document.activeElement || document.activeElement === document.body) heading.focus();
+  });
+})();

@@ -4,7 +4,16 @@
 (function () {
   "use strict";
   const summary = document.getElementById("foutmeldingen");
-  if (summary) summary.focus();
+  if (summary) {
+    summary.focus();
+    // A form that posts to an anchor (an event's #inschrijven) has the browser scroll to it
+    // once the page has loaded, which takes the focus away again: give it back then.
+    window.addEventListener("load", () => {
+      window.setTimeout(() => {
+        if (document.activeElement === document.body) summary.focus();
+      }, 0);
+    });
+  }
 
   document.querySelectorAll("form").forEach((form) => {
     const button = form.querySelector("[data-submit]");

@@ -6,6 +6,7 @@ SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, REDIS_URL and EMAIL_URL.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -35,7 +36,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "techportal.apps.AdminConfig",  # django.contrib.admin with the second-factor AdminSite
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -50,6 +51,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
     "techportal",
     "organisations",
     "offers",
@@ -59,7 +62,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Above everything that may touch the database (sessions, users): a 503 page when it is down.
+    "techportal.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "techportal.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -69,6 +75,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks: turns a lockout into its page
 ]
 
 ROOT_URLCONF = "techportal.urls"
@@ -207,6 +214,9 @@ SIGNUP_RATE_LIMIT = env.str("SIGNUP_RATE_LIMIT", default="20/h")
 # How often the sweep runs; a sign-up still `received` after SIGNUP_REQUEUE_AFTER is queued again.
 SIGNUP_SWEEP_INTERVAL = env.float("SIGNUP_SWEEP_INTERVAL", default=30.0)
 SIGNUP_REQUEUE_AFTER = env.float("SIGNUP_REQUEUE_AFTER", default=60.0)
+# An email of a routed sign-up not sent this long after routing is sent by the sweep (its task
+# went with a killed worker). Longer than a burst's mail backlog lasts: no needless work.
+SIGNUP_EMAIL_REQUEUE_AFTER = env.float("SIGNUP_EMAIL_REQUEUE_AFTER", default=600.0)
 # Untriaged sign-ups: a reminder to the coordinator, then a hand-over to the national desk.
 SIGNUP_REMIND_AFTER_WORKING_DAYS = env.int("SIGNUP_REMIND_AFTER_WORKING_DAYS", default=2)
 # Match suggestions: how far a school may be from the company (online offers reach further).
@@ -260,6 +270,29 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
 }
 
+# --- privacy (AVG): retention periods, purged nightly (techportal/privacy/purge.py) ------------
+
+# Declined sign-ups, counted from the decline; stale ones: still open and untouched, or closed
+# without any offer ever published, counted from the last activity or the closing.
+PRIVACY_DECLINED_SIGNUP_DAYS = env.int("PRIVACY_DECLINED_SIGNUP_DAYS", default=365)
+PRIVACY_STALE_SIGNUP_DAYS = env.int("PRIVACY_STALE_SIGNUP_DAYS", default=365)
+# Saved searches whose address was never confirmed, counted from saving.
+PRIVACY_UNCONFIRMED_SEARCH_DAYS = env.int("PRIVACY_UNCONFIRMED_SEARCH_DAYS", default=30)
+# Teachers' names, addresses and texts on finished requests, matches and registrations are
+# anonymised this long after they finished (the rows stay for the impact figures).
+PRIVACY_TEACHER_DATA_DAYS = env.int("PRIVACY_TEACHER_DATA_DAYS", default=730)
+# The /beheer/ change history (which names the rows it changed).
+PRIVACY_ADMIN_LOG_DAYS = env.int("PRIVACY_ADMIN_LOG_DAYS", default=730)
+# Where people send questions and requests about their data, and accessibility problems.
+PRIVACY_CONTACT_EMAIL = env.str("PRIVACY_CONTACT_EMAIL", default="privacy@techportal.nl")
+ACCESSIBILITY_CONTACT_EMAIL = env.str(
+    "ACCESSIBILITY_CONTACT_EMAIL", default="toegankelijkheid@techportal.nl"
+)
+CELERY_BEAT_SCHEDULE["privacy-purge"] = {
+    "task": "techportal.tasks.purge_personal_data",
+    "schedule": crontab(hour=3, minute=40),
+}
+
 # django-ratelimit: count in the Redis cache; when Redis is down, let sign-ups through rather
 # than turn companies away. Behind a proxy, set RATELIMIT_IP_META_KEY (e.g. HTTP_X_REAL_IP).
 RATELIMIT_USE_CACHE = "default"
@@ -279,6 +312,50 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "admin:login"
 CSRF_FAILURE_VIEW = "techportal.views.csrf_failure"
+# django-axes first: it refuses a locked-out account before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Staff need a second factor for /beheer/ (techportal/admin_site.py): an authenticator app
+# (TOTP) with ten one-time backup codes. django-otp's throttling stays on: after a wrong code
+# the next try waits 1, 2, 4, … seconds.
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Techportal")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # device keys and backup codes never show in /beheer/
+
+# django-axes: five wrong passwords lock the account (not the address: colleagues share one
+# behind a school's or company's NAT) for a cool-off; a successful login starts the count anew.
+# What is kept, since IP addresses are personal data: the running attempts (deleted once their
+# cool-off has passed) and a failure log of at most AXES_ACCESS_FAILURE_LOG_PER_USER_LIMIT rows
+# per username, purged after LOGIN_FAILURE_LOG_RETENTION_DAYS. Successful logins are not logged.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes.W006 fears that rotating User-Agents or cookies escapes the count: not when counting by
+# username alone (failures are summed over every address and browser). Spraying one password
+# over many accounts stays possible, but a password alone never opens /beheer/.
+SILENCED_SYSTEM_CHECKS += ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_USE_ATTEMPT_EXPIRATION = True
+AXES_DISABLE_ACCESS_LOG = True
+# Failures are logged (logger "axes", WARNING) with the username and path, not the address.
+AXES_VERBOSE = False
+AXES_SENSITIVE_PARAMETERS = ["ip_address"]
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_ACCESS_FAILURE_LOG_PER_USER_LIMIT = env.int(
+    "AXES_ACCESS_FAILURE_LOG_PER_USER_LIMIT", default=100
+)
+LOGIN_FAILURE_LOG_RETENTION_DAYS = env.int("LOGIN_FAILURE_LOG_RETENTION_DAYS", default=30)
+CELERY_BEAT_SCHEDULE["login-records-purge"] = {
+    "task": "techportal.auth.purge_login_records",
+    "schedule": crontab(hour=3, minute=25),
+}
+AXES_LOCKOUT_CALLABLE = "techportal.auth.lockout_response"
+# The client's address, for the failure log. Behind a proxy, name the request.META key the
+# proxy sets (e.g. HTTP_X_REAL_IP); by default the same one as the rate limits use.
+LOGIN_IP_META_KEY = env.str("LOGIN_IP_META_KEY", default=RATELIMIT_IP_META_KEY or "REMOTE_ADDR")
+AXES_CLIENT_IP_CALLABLE = "techportal.auth.client_ip"
 
 # --- language and time ------------------------------------------------------------------------
 
@@ -319,9 +396,38 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if not DEBUG:
+    # Behind a proxy that terminates TLS and sets X-Forwarded-Proto (it must overwrite, never
+    # pass on, a client's own). Plain http is redirected, except /health/: load balancers
+    # probe it over http. HSTS for a year, subdomains included; `preload` only marks the
+    # header as eligible (joining the browsers' preload list is a separate, manual step).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
     SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# Content-Security-Policy (django-csp 4): everything from the site itself, no inline scripts
+# or styles anywhere (the admin included), no plugins, no <base>, never inside a frame.
+# The CSP_REPORT_URI environment variable, when set, is where browsers report what it blocked.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+if _csp_report_uri := env.str("CSP_REPORT_URI", default=""):
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["report-uri"] = [_csp_report_uri]
 
 # --- health -----------------------------------------------------------------------------------
 
@@ -333,5 +439,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},  # failed logins and lockouts; not every good login
+    },
 }

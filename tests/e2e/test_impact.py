@@ -1,15 +1,18 @@
-"""The impact dashboard in a real browser: a coordinator logs in, picks last school year and
-sees bar charts (drawn as SVG by the server) next to tables with the same figures."""
+"""The impact dashboard in a real browser: a coordinator logs in (password, then a code from
+their authenticator app), picks last school year and sees bar charts (drawn as SVG by the
+server) next to tables with the same figures."""
 
 import re
 
 import pytest
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from matching.impact.figures import Period
 from organisations.services import coordinator_group_ensure
 from tests.matching.impact_fixtures import impact_world
+from tests.otp import current_code
 
 
 @pytest.fixture
@@ -20,11 +23,19 @@ def figures(db, region_a, region_b, company_a, company_b, coordinator_a):
     return coordinator_a
 
 
-def test_a_coordinator_opens_the_dashboard_and_the_charts_render(site, figures):
+@pytest.fixture
+def app(figures) -> TOTPDevice:
+    return TOTPDevice.objects.create(user=figures.user, name="telefoon", confirmed=True)
+
+
+def test_a_coordinator_opens_the_dashboard_and_the_charts_render(site, figures, app):
     site.goto_path("/beheer/login/?next=/beheer/")
     site.get_by_label("Gebruikersnaam").fill("coordinator-a")
     site.get_by_label("Wachtwoord").fill("correct horse battery staple")
     site.get_by_role("button", name=re.compile("Aanmelden|Inloggen")).click()
+    expect(site.get_by_role("heading", level=1)).to_have_text("Tweestapsverificatie")
+    site.get_by_label("Code").fill(current_code(app))
+    site.get_by_role("button", name="Bevestigen").click()
 
     site.get_by_role("link", name="Impact").click()
     expect(site.get_by_role("heading", level=1)).to_have_text("Impact")

@@ -5,9 +5,11 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from events.models import Event, OrganiserStaff, Registration, TimeSlot, Workshop
 from organisations.demo import DEMO_PASSWORD
+from tests.otp import code_login, current_code, password_login
 
 pytestmark = pytest.mark.django_db
 
@@ -39,8 +41,10 @@ def test_it_loads_a_pet_event_a_tech_your_talent_event_and_a_draft(loaded):
 
 def test_the_organiser_logs_in_and_sees_their_events(loaded):
     assert "organisator-noord-holland" in loaded
-    client = Client()
-    assert client.login(username="organisator-noord-holland", password=DEMO_PASSWORD)
+    client = Client()  # through the login form and the demo's authenticator app (tests/otp.py)
+    password_login(client, "organisator-noord-holland", DEMO_PASSWORD)
+    device = TOTPDevice.objects.get(user__username="organisator-noord-holland")
+    assert code_login(client, current_code(device)).status_code == 302
     response = client.get("/beheer/events/event/")
     assert response.status_code == 200
     assert len(response.context["cl"].queryset) == 3

@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from organisations.demo import OUT_OF_REGION_KVK_NUMBERS
 from organisations.models import Contact, Coordinator, Organisation, PostcodeRange, Region
@@ -17,6 +18,7 @@ from organisations.queries import coordinators_for_postcode
 from organisations.services import coordinator_group_ensure
 from techportal.choices import Level, World
 from tests.factories import CompanyFactory, OfferFactory, PostcodeRangeFactory, RegionFactory
+from tests.otp import VERIFY, code_login, password_login
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +53,18 @@ def printed_password(output: str) -> str:
     found = re.search(r"wachtwoord voor allemaal: (\S+)", output)
     assert found, output
     return found.group(1)
+
+
+def logs_in(username: str, password: str) -> bool:
+    """The /beheer/ login form takes the password and asks for the second factor next."""
+    response = password_login(Client(), username, password)
+    return response.status_code == 302 and response.url.startswith(VERIFY)
+
+
+def otp_code(username: str) -> str:
+    out, err = StringIO(), StringIO()
+    call_command("otp_code", username, stdout=out, stderr=err)
+    return out.getvalue().strip()
 
 
 def snapshot() -> dict[str, list[dict]]:
@@ -214,12 +228,13 @@ def test_coordinators_are_staff_in_the_coordinator_group_and_log_in_with_the_pri
         user = coordinator.user
         assert user.is_staff and user.is_active and not user.is_superuser, user
         assert group in user.groups.all(), user
-        assert Client().login(username=user.username, password=password), user
+        assert logs_in(user.username, password), user
 
 
 def test_a_coordinator_may_open_the_organisation_list_in_beheer(output):
     client = Client()
-    assert client.login(username="coordinator-amsterdam", password=printed_password(output))
+    password_login(client, "coordinator-amsterdam", printed_password(output))
+    assert code_login(client, otp_code("coordinator-amsterdam")).status_code == 302
     assert client.get("/beheer/organisations/organisation/").status_code == 200
     assert client.get("/beheer/organisations/region/").status_code == 200
 
@@ -227,7 +242,7 @@ def test_a_coordinator_may_open_the_organisation_list_in_beheer(output):
 def test_the_superuser_logs_in_with_the_printed_password(output):
     user = User.objects.get(username="beheerder")
     assert user.is_superuser and user.is_staff
-    assert Client().login(username="beheerder", password=printed_password(output))
+    assert logs_in("beheerder", printed_password(output))
 
 
 def test_a_changed_password_survives_a_rerun_until_reset_passwords(output):
@@ -235,10 +250,49 @@ def test_a_changed_password_survives_a_rerun_until_reset_passwords(output):
     user.set_password("mijn-eigen-wachtwoord")
     user.save()
     loaddemo()
-    assert Client().login(username="coordinator-utrecht", password="mijn-eigen-wachtwoord")
+    assert logs_in("coordinator-utrecht", "mijn-eigen-wachtwoord")
     reset, _ = loaddemo("--reset-passwords")
     assert "Alle demowachtwoorden zijn teruggezet." in reset
-    assert Client().login(username="coordinator-utrecht", password=printed_password(reset))
+    assert logs_in("coordinator-utrecht", printed_password(reset))
+
+
+def test_every_demo_login_has_an_authenticator_app_whose_code_otp_code_prints(output):
+    logins = re.findall(r"^  (\S+)\s+techportal-demo\s", output, re.M)
+    assert len(logins) >= 8
+    devices = TOTPDevice.objects.filter(confirmed=True).select_related("user")
+    assert sorted(device.user.username for device in devices) == sorted(logins)
+    assert "manage.py otp_code <gebruikersnaam>" in output
+
+    client = Client()
+    password_login(client, "beheerder", printed_password(output))
+    assert code_login(client, otp_code("beheerder"), next_path="/beheer/auth/user/").url == (
+        "/beheer/auth/user/"
+    )
+    assert client.get("/beheer/auth/user/").status_code == 200
+
+
+def test_a_second_run_adds_no_devices_and_keeps_one_the_user_set_up(output):
+    user = User.objects.get(username="coordinator-utrecht")
+    TOTPDevice.objects.filter(user=user).update(name="Mijn telefoon")
+    before = set(TOTPDevice.objects.values_list("pk", "key"))
+
+    loaddemo()
+
+    assert set(TOTPDevice.objects.values_list("pk", "key")) == before
+
+
+def test_otp_code_refuses_without_debug(output, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        otp_code("beheerder")
+
+
+def test_otp_code_explains_an_unknown_user_or_one_without_an_app(debug):
+    with pytest.raises(CommandError, match="Geen account"):
+        otp_code("niemand")
+    User.objects.create_user("zonder-app", password="x", is_staff=True)
+    with pytest.raises(CommandError, match="geen authenticator-app"):
+        otp_code("zonder-app")
 
 
 def test_it_refuses_to_run_without_debug_unless_forced(settings):

@@ -3,7 +3,9 @@
 import time
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from events.demo import demo_events_load
 from matching.demo import demo_signups_load
@@ -28,6 +30,7 @@ LABELS = {
     "timeslots": "tijdvakken",
     "workshops": "workshops",
     "registrations": "inschrijvingen",
+    "otp_devices": "authenticator-apps",
 }
 OUTCOMES = {
     CREATED: "nieuw",
@@ -66,6 +69,7 @@ class Command(BaseCommand):
         demo_signups_load(report)
         demo_offers_load(report)
         demo_events_load(report, reset_passwords=reset_passwords)
+        demo_second_factor_load(report)
         search_words_rebuild()  # the "Bedoelde u …?" vocabulary, otherwise rebuilt hourly
         seconds = f"{time.perf_counter() - started:.2f}".replace(".", ",")
 
@@ -103,6 +107,11 @@ class Command(BaseCommand):
         width = max(len(login.username) for login in report.logins)
         for login in report.logins:
             lines.append(f"  {login.username:<{width}}  {report.password}   {login.description}")
+        lines.append(
+            "Na het wachtwoord vraagt /beheer/ een code (tweestapsverificatie). Elke demo-login\n"
+            "heeft een authenticator-app in de database; de code van nu toont:\n"
+            "  manage.py otp_code <gebruikersnaam>   (alleen met DEBUG aan)"
+        )
         if report.passwords_reset:
             lines.append("Alle demowachtwoorden zijn teruggezet.")
         else:
@@ -111,3 +120,25 @@ class Command(BaseCommand):
                 "Terugzetten naar het demowachtwoord: manage.py loaddemo --reset-passwords"
             )
         return "\n".join(lines)
+
+
+DEMO_DEVICE_NAME = "Demo-app (manage.py otp_code)"
+
+
+def demo_second_factor_load(report: DemoReport) -> None:
+    """A confirmed authenticator app for each demo login that has none, so a developer without
+    a phone passes the second factor with `manage.py otp_code <username>`."""
+    users = get_user_model().objects.filter(
+        username__in=[login.username for login in report.logins], is_staff=True
+    )
+    with_device = set(
+        TOTPDevice.objects.filter(user__in=users, confirmed=True).values_list("user_id", flat=True)
+    )
+    missing = [user for user in users if user.pk not in with_device]
+    TOTPDevice.objects.bulk_create(
+        TOTPDevice(user=user, name=DEMO_DEVICE_NAME, confirmed=True) for user in missing
+    )
+    for _user in missing:
+        report.tally("otp_devices", CREATED)
+    for _user_id in with_device:
+        report.tally("otp_devices", UNCHANGED)

@@ -1,0 +1,193 @@
+"""Hostile input against the aanmeldformulier (/aanmelden/), with its offer details.
+
+Never a server error, a Dutch error summary when refused with every table untouched, and every
+value escaped wherever it comes back: the re-rendered form, the thank-you and status pages and
+the emails of an accepted sign-up. See tests/techportal/hostile.py for the values and checks.
+"""
+
+import uuid
+
+import pytest
+
+from matching import queries
+from matching.forms import OfferDetailsForm, SignUpForm
+from matching.models import SignUp
+from offers.models import Location, OfferKind
+from techportal.choices import Level, World
+
+from .hostile import (
+    AT_ONCE,
+    BY_NAME,
+    EXTRA_FIELDS,
+    STRUCTURAL,
+    Tables,
+    all_fields,
+    assert_get_stores_nothing,
+    assert_other_methods_not_allowed,
+    assert_refused,
+    assert_safe,
+    at_max_length,
+    attack,
+    each,
+    multiple_fields,
+    must_refuse,
+    post_form,
+    prefixed,
+    rotation,
+    set_field,
+    structural_attack,
+)
+
+pytestmark = pytest.mark.django_db
+
+URL = "/aanmelden/"
+FIELDS = prefixed(SignUpForm()) | prefixed(OfferDetailsForm(kind=OfferKind.GASTLES))
+MULTIPLE = multiple_fields(FIELDS)
+REQUIRED = [name for name, field in FIELDS.items() if field.required]
+
+# In one field at a time, the rest valid: the values most likely to break a field, and those a
+# company name or description may well carry on to the emails and the status page. (Each
+# request the form refuses renders the whole long form again, some 100 ms: not every value.)
+ROTATION = rotation(
+    FIELDS,
+    [
+        *AT_ONCE,
+        *(
+            BY_NAME[name]
+            for name in (
+                "1mb", "rtl-override", "zero-width", "combining-zalgo", "template-syntax",
+                "attr-breaker-single", "javascript-url", "tsquery-operators", "like-percent",
+                "huge-int", "far-future-date", "email-display-name", "email-idn",
+                "postcode-forbidden-letters",
+            )
+        ),
+    ],
+)
+
+
+def valid_data() -> dict:
+    """A complete, valid sign-up offering one guest lesson, as a browser posts it."""
+    return {
+        "form_token": str(uuid.uuid4()),
+        "company_name": "Zaanse Lastechniek B.V.",
+        "kvk_number": "1234 5678",
+        "street_address": "Industrieweg 12",
+        "postcode": "1011 ab",
+        "city": "Amsterdam",
+        "website": "www.zaanselastechniek.nl",
+        "worlds": [World.ENERGY.value],
+        "contact_name": "Jan de Vries",
+        "contact_role": "HR-adviseur",
+        "contact_email": "jan.de.vries@example.nl",
+        "contact_phone": "020 123 4567",
+        "kinds": [OfferKind.GASTLES.value],
+        "wants_event_workshop": "on",
+        "gastles-title": "",
+        "gastles-description": "Een lasser vertelt over zijn vak; daarna lassen leerlingen zelf.",
+        "gastles-levels": [Level.VMBO_BB.value, Level.VMBO_KB.value],
+        "gastles-group_size": "30",
+        "gastles-availability": "op_aanvraag",
+        "gastles-location": Location.SCHOOL.value,
+        "message": "",
+        "consent": "on",
+        "fax": "",
+    }
+
+
+@pytest.fixture(autouse=True)
+def routed_to(coordinator_a):
+    """A coordinator for the postcode, so an accepted sign-up is routed and emailed."""
+    return coordinator_a
+
+
+def stored_and_shown_safely(client, payload: str):
+    """For an accepted sign-up: one of each row, and its pages escape the value."""
+
+    def check(response, tables: Tables) -> None:
+        new = tables.new_rows()
+        assert new["matching_signup"] == 1, new
+        assert new["organisations_organisation"] == 1 and new["organisations_contact"] == 1, new
+        assert new["offers_offer"] == 1, new
+        signup = SignUp.objects.get()
+        assert_safe(client.get(response["Location"]), payload)
+        assert_safe(client.get(f"/aanmelden/status/{queries.status_token(signup)}/"), payload)
+
+    return check
+
+
+def test_a_hostile_value_in_one_field_is_refused_cleanly_or_stored_intact(
+    client, django_capture_on_commit_callbacks, subtests
+):
+    def check(case):
+        value = case.hostile.value
+        attack(
+            client,
+            django_capture_on_commit_callbacks,
+            URL,
+            set_field(valid_data(), case.field, value, case.field in MULTIPLE),
+            payload=value,
+            refuse=must_refuse(FIELDS[case.field], value),
+            accepted=stored_and_shown_safely(client, value),
+        )
+
+    each(subtests, ROTATION, check)
+
+
+def test_a_hostile_value_in_every_field_at_once_is_refused_cleanly(client, subtests):
+    def check(hostile):
+        # The kind stays valid, so the guest lesson's details are validated too.
+        data = all_fields(FIELDS, hostile.value, MULTIPLE) | {"kinds": [OfferKind.GASTLES.value]}
+        tables = Tables()
+        response = post_form(client, URL, data)
+        assert_safe(response, hostile.value)
+        assert_refused(response, tables)
+
+    each(subtests, AT_ONCE, check)
+
+
+def test_every_text_field_at_its_longest_is_stored_whole(client):
+    longest = at_max_length(FIELDS)
+
+    response = post_form(client, URL, valid_data() | longest)
+
+    assert response.status_code == 302
+    signup = SignUp.objects.select_related("organisation", "contact").get()
+    assert len(signup.organisation.name) == len(longest["company_name"]) == 200
+    assert signup.message == longest["message"]
+    assert signup.offers.get().description == longest["gastles-description"]
+
+
+# --- structure -----------------------------------------------------------------------------------
+
+
+def test_an_empty_post_names_every_required_field_in_dutch(client):
+    tables = Tables()
+
+    response = post_form(client, URL, {})
+
+    assert_refused(response, tables)
+    # Every required field of the main form has its line (no kind chosen: no details asked).
+    named = {error.field_id.removeprefix("id_") for error in response.context["errors"]}
+    named = {name.removesuffix("_0") for name in named}
+    assert named >= {name for name in REQUIRED if "-" not in name}
+
+
+def test_a_malformed_request_is_refused_cleanly(client, subtests):
+    def check(attack_):
+        response = structural_attack(client, URL, valid_data(), attack_)
+        if attack_.name == "extra-unknown-fields":
+            assert response.status_code == 302
+            signup = SignUp.objects.get()
+            assert signup.reference != EXTRA_FIELDS["reference"]
+            assert signup.status == SignUp.Status.RECEIVED
+            assert signup.offers.get().status == "draft"
+
+    each(subtests, STRUCTURAL, check)
+
+
+def test_the_valid_form_sent_by_get_stores_nothing(client):
+    assert_get_stores_nothing(client, URL, valid_data())
+
+
+def test_other_methods_are_not_allowed(client):
+    assert_other_methods_not_allowed(client, URL)
