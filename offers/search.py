@@ -295,9 +295,14 @@ def _slugs(raw: Sequence[str], notices: list[str]) -> tuple[str, ...]:
     wanted = {value.strip().lower() for value in raw[:MULTI_VALUES_MAX] if value.strip()}
     valid = sorted(value for value in wanted if _SLUG.match(value))
     if len(valid) < len(wanted) or len(raw) > MULTI_VALUES_MAX:
+        ignored = sorted(wanted - set(valid))
         notices.append(
-            _("Onbekende regio genegeerd: %(values)s.")
-            % {"values": ", ".join(_short(value) for value in sorted(wanted - set(valid))[:5])}
+            ngettext(
+                "Onbekende regio genegeerd: %(values)s.",
+                "Onbekende regio's genegeerd: %(values)s.",
+                len(ignored),
+            )
+            % {"values": ", ".join(_short(value) for value in ignored[:5])}
         )
     return tuple(valid)
 

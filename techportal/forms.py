@@ -2,6 +2,7 @@
 form, and the error summary at the top of the page."""
 
 import re
+import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import cast
@@ -27,14 +28,42 @@ def refuse_markup(value: str) -> None:
         )
 
 
+# Characters that are not text but steer how text shows: control characters (tab and line
+# breaks aside), and the bidirectional overrides and isolates that make a name or a file name
+# display differently from what it says.
+CONTROL_CHARACTERS = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+LINE_BREAKS = re.compile("[\r\n\x85\u2028\u2029]")
+INVISIBLE_CATEGORIES = {"Cf", "Zs", "Zl", "Zp", "Cc"}
+
+
+class PlainTextField(forms.CharField):
+    """Plain text: no markup, no control characters, one line unless its widget is a textarea,
+    and a required field is not filled in by invisible characters alone (zero-width spaces)."""
+
+    default_validators = [refuse_markup]
+
+    def validate(self, value) -> None:
+        super().validate(value)
+        if value in self.empty_values:
+            return
+        if all(unicodedata.category(char) in INVISIBLE_CATEGORIES for char in value):
+            raise ValidationError(self.error_messages["required"], code="required")
+        if CONTROL_CHARACTERS.search(value):
+            raise ValidationError(
+                _("Deze tekst bevat onzichtbare stuurtekens. Typ de tekst opnieuw in."),
+                code="control_characters",
+            )
+        if not isinstance(self.widget, forms.Textarea) and LINE_BREAKS.search(value):
+            raise ValidationError(_("Gebruik hier één regel tekst."), code="line_break")
+
+
 def plain_text(label, *, max_length: int, required: bool = True, help_text="", **kwargs):
-    """A text field that refuses markup."""
-    return forms.CharField(
+    """A text field that refuses markup and control characters (see PlainTextField)."""
+    return PlainTextField(
         label=label,
         max_length=max_length,
         required=required,
         help_text=help_text,
-        validators=[refuse_markup],
         **kwargs,
     )
 

