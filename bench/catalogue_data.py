@@ -650,20 +650,6 @@ def _marker_write(conn: psycopg.Connection, report: DataReport) -> None:
     conn.commit()
 
 
-def _connect(dbname: str, *, autocommit: bool = False) -> psycopg.Connection:
-    from django.conf import settings
-
-    db = settings.DATABASES["default"]
-    return psycopg.connect(
-        host=db["HOST"],
-        port=db["PORT"],
-        user=db["USER"],
-        password=db["PASSWORD"],
-        dbname=dbname,
-        autocommit=autocommit,
-    )
-
-
 def catalogue_data_ensure(
     *, regenerate: bool = False, sizes: Sizes = Sizes(), seed: int = 20250601
 ) -> DataReport:
@@ -678,32 +664,31 @@ def catalogue_data_ensure(
     from django.core.management import call_command
     from django.db import connection
 
+    from bench.common import connect, database_create
     from offers.services.search_words import search_words_rebuild
 
     name = settings.DATABASES["default"]["NAME"]
     if not name.startswith("techportal_bench"):
         raise RuntimeError(f"refusing to generate into {name!r}: not a bench database")
-    with _connect("postgres", autocommit=True) as maintenance:
+    with connect("postgres", autocommit=True) as maintenance:
         exists = maintenance.execute(
             "SELECT EXISTS (SELECT FROM pg_database WHERE datname = %s)", [name]
         ).fetchone()[0]
     kept = None
     if exists and not regenerate:
-        with _connect(name) as conn:
+        with connect(name) as conn:
             kept = _marker_read(conn)
         if kept and (kept.version, kept.sizes, kept.seed) == (GENERATOR_VERSION, sizes, seed):
             call_command("migrate", "--no-input", verbosity=0)
             connection.close()
             return kept
     connection.close()
-    with _connect("postgres", autocommit=True) as maintenance:
-        maintenance.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        maintenance.execute(f'CREATE DATABASE "{name}"')
+    database_create(name)
     started = time.perf_counter()
     call_command("migrate", "--no-input", verbosity=0)
     connection.close()
     migrated = time.perf_counter() - started
-    with _connect(name) as conn:
+    with connect(name) as conn:
         report = catalogue_data_generate(conn, sizes=sizes, seed=seed)
         report.seconds = {"migrate": migrated} | report.seconds
         started = time.perf_counter()

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import httpx
 
+from bench.common import celery_worker_command, gunicorn_command
 from tests.stack import RedisServer, Service, spawn
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,17 +54,7 @@ def gunicorn_spawn(port: int, *, logs: Path, name: str = "gunicorn", **env: str)
     """gunicorn as bench-signup runs it (gthread, 2 × 4), with DJANGO_SETTINGS_MODULE ours."""
     return spawn(
         name,
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "techportal.wsgi:application",
-            f"--bind={HOST}:{port}",
-            "--worker-class=gthread",
-            "--workers=2",
-            "--threads=4",
-            "--worker-tmp-dir=/dev/shm",
-            "--graceful-timeout=5",
-            "--no-control-socket",
-        ],
+        [*gunicorn_command(port), "--graceful-timeout=5", "--no-control-socket"],
         env=_env(**env),
         log=logs / f"{name}.log",
     )
@@ -133,21 +124,11 @@ class SupervisedWorker:
         self.incarnation += 1
         self.service = spawn(
             f"celery-{self.incarnation}",
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "techportal",
-                "worker",
-                "--pool=prefork",
-                f"--concurrency={self.concurrency}",
-                f"--queues={','.join(self.queues)}",
-                "--loglevel=WARNING",
-                f"--hostname=faults-{uuid.uuid4().hex[:8]}@localhost",
-                "--without-mingle",
-                "--without-gossip",
-            ],
+            celery_worker_command(
+                concurrency=self.concurrency,
+                queues=self.queues,
+                hostname=f"faults-{uuid.uuid4().hex[:8]}@localhost",
+            ),
             env=_env(),
             log=self.logs / f"celery-{self.incarnation}.log",
         )

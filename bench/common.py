@@ -3,7 +3,10 @@
 bench/signup.py and bench/catalogue.py start gunicorn (and, for the sign-ups, Celery) with
 `start_process`, fire pre-encoded HTTP/1.1 requests with `fire` (a fixed list) or `fire_for` (a
 list cycled for a number of seconds), and charge the CPU time of every process to a group with
-`CpuSnapshot`. Nothing here imports Django: each bench sets up its own settings first.
+`CpuSnapshot`. The benches that make a database of their own (recreated each run) create,
+migrate and drop it with `database_create`, `manage` and `database_drop`, and build their
+gunicorn and Celery command lines with `gunicorn_command` and `celery_worker_command`.
+Nothing here imports Django at import time: each bench sets up its own settings first.
 
 The load generator is a minimal HTTP/1.1 client on asyncio streams, with every request encoded
 beforehand, so that it takes little of the CPUs it shares with the servers (about 0.1 ms per
@@ -25,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
 LOGS = ROOT / "var" / "bench"
@@ -72,23 +76,46 @@ def start_process(name: str, command: list[str], log_name: str = "") -> Server:
     return Server(name, process)
 
 
+def gunicorn_command(
+    port: int, *, worker_class: str = "gthread", workers: int = 2, threads: int = 4
+) -> list[str]:
+    """gunicorn serving the project's WSGI app; by default as the benches run it (2 × 4)."""
+    return [
+        str(Path(sys.executable).parent / "gunicorn"),
+        "techportal.wsgi:application",
+        f"--bind={HOST}:{port}",
+        f"--worker-class={worker_class}",
+        f"--workers={workers}",
+        f"--threads={threads if worker_class == 'gthread' else 1}",
+        "--worker-tmp-dir=/dev/shm",
+    ]
+
+
 def gunicorn_start(
     *, port: int, worker_class: str, workers: int, threads: int, log_name: str = ""
 ) -> Server:
-    """gunicorn serving the project's WSGI app (DJANGO_SETTINGS_MODULE from our environment)."""
-    return start_process(
-        "gunicorn",
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "techportal.wsgi:application",
-            f"--bind={HOST}:{port}",
-            f"--worker-class={worker_class}",
-            f"--workers={workers}",
-            f"--threads={threads if worker_class == 'gthread' else 1}",
-            "--worker-tmp-dir=/dev/shm",
-        ],
-        log_name=log_name,
-    )
+    """gunicorn (DJANGO_SETTINGS_MODULE from our environment), output to var/bench/."""
+    command = gunicorn_command(port, worker_class=worker_class, workers=workers, threads=threads)
+    return start_process("gunicorn", command, log_name=log_name)
+
+
+def celery_worker_command(*, concurrency: int, queues: list[str], hostname: str) -> list[str]:
+    """A prefork Celery worker of the project on `queues`, without mingle and gossip."""
+    return [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "techportal",
+        "worker",
+        "--pool=prefork",
+        f"--concurrency={concurrency}",
+        f"--queues={','.join(queues)}",
+        "--loglevel=WARNING",
+        f"--hostname={hostname}",
+        "--without-mingle",
+        "--without-gossip",
+    ]
 
 
 def wait_until_serving(server: Server, port: int, timeout: float = 30) -> None:
@@ -102,6 +129,47 @@ def wait_until_serving(server: Server, port: int, timeout: float = 30) -> None:
         except httpx.TransportError:
             time.sleep(0.2)
     raise RuntimeError(f"{server.name} did not answer within {timeout:.0f} s")
+
+
+# --- a database of the bench's own -------------------------------------------------------------
+
+
+def connect(dbname: str, *, autocommit: bool = False) -> psycopg.Connection:
+    """A connection to `dbname` on the server (and as the user) of the Django settings."""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    return psycopg.connect(
+        host=db["HOST"],
+        port=db["PORT"],
+        user=db["USER"],
+        password=db["PASSWORD"],
+        dbname=dbname,
+        autocommit=autocommit,
+    )
+
+
+def database_create(name: str) -> None:
+    """The database `name`, dropped first if it is there: empty, not yet migrated."""
+    with connect("postgres", autocommit=True) as maintenance:
+        maintenance.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        maintenance.execute(f'CREATE DATABASE "{name}"')
+
+
+def database_drop(name: str) -> None:
+    """Closes Django's connection, then drops the database `name`."""
+    from django.db import connection
+
+    connection.close()
+    with connect("postgres", autocommit=True) as maintenance:
+        maintenance.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def manage(*command: str) -> None:
+    """`manage.py <command> -v 0` in a process of its own, with our DJANGO_SETTINGS_MODULE."""
+    subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", *command, "-v", "0"], cwd=ROOT, check=True
+    )
 
 
 # --- CPU time per process group, from /proc ----------------------------------------------------

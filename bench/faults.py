@@ -36,7 +36,6 @@ import email.header
 import os
 import re
 import shutil
-import subprocess
 import sys
 import threading
 import time
@@ -62,11 +61,10 @@ import django  # noqa: E402
 django.setup()
 
 import httpx  # noqa: E402
-import psycopg  # noqa: E402
 from django.conf import settings  # noqa: E402
-from django.db import connection  # noqa: E402
 from django.db.models import Count, Max  # noqa: E402
 
+from bench import common  # noqa: E402
 from bench.chaos import (  # noqa: E402
     HOST,
     Chaos,
@@ -109,31 +107,10 @@ def parse_args() -> argparse.Namespace:
 # --- the database ------------------------------------------------------------------------------
 
 
-def _maintenance_connection() -> psycopg.Connection:
-    db = settings.DATABASES["default"]
-    return psycopg.connect(
-        host=db["HOST"],
-        port=db["PORT"],
-        user=db["USER"],
-        password=db["PASSWORD"],
-        dbname="postgres",
-        autocommit=True,
-    )
-
-
 def database_recreate() -> None:
-    with _maintenance_connection() as maintenance:
-        maintenance.execute(f'DROP DATABASE IF EXISTS "{FAULTS_DATABASE}" WITH (FORCE)')
-        maintenance.execute(f'CREATE DATABASE "{FAULTS_DATABASE}"')
-    for command in (["migrate", "--no-input"], ["loaddemo", "--force"]):
-        manage = [sys.executable, "manage.py", *command, "-v", "0"]
-        subprocess.run(manage, cwd=ROOT, check=True)  # noqa: S603
-
-
-def database_drop() -> None:
-    connection.close()
-    with _maintenance_connection() as maintenance:
-        maintenance.execute(f'DROP DATABASE IF EXISTS "{FAULTS_DATABASE}" WITH (FORCE)')
+    common.database_create(FAULTS_DATABASE)
+    common.manage("migrate", "--no-input")
+    common.manage("loaddemo", "--force")
 
 
 def database_url() -> str:
@@ -504,7 +481,7 @@ def main() -> None:
     finally:
         redis.stop()
         if not args.keep_db:
-            database_drop()
+            common.database_drop(FAULTS_DATABASE)
     sys.exit(0 if ok else 1)
 
 

@@ -48,11 +48,10 @@ import django  # noqa: E402
 django.setup()
 
 import httpx  # noqa: E402
-import psycopg  # noqa: E402
 from django.conf import settings  # noqa: E402
-from django.db import connection  # noqa: E402
 from django.db.models import Max  # noqa: E402
 
+from bench import common  # noqa: E402
 from bench.catalogue_data import Sizes, catalogue_data_generate  # noqa: E402
 from bench.common import GROUPS, CpuSnapshot  # noqa: E402
 from bench.load_settings import LOAD_DATABASE  # noqa: E402
@@ -90,42 +89,16 @@ def log(message: str) -> None:
 # --- the data ----------------------------------------------------------------------------------
 
 
-def _connect(dbname: str, *, autocommit: bool = False) -> psycopg.Connection:
-    db = settings.DATABASES["default"]
-    return psycopg.connect(
-        host=db["HOST"],
-        port=db["PORT"],
-        user=db["USER"],
-        password=db["PASSWORD"],
-        dbname=dbname,
-        autocommit=autocommit,
-    )
-
-
-def _manage(*command: str) -> None:
-    subprocess.run(  # noqa: S603
-        [sys.executable, "manage.py", *command, "-v", "0"], cwd=ROOT, check=True
-    )
-
-
 def database_recreate(scale: float) -> None:
     """Migrated; the catalogue at `scale` of national size; the demo data on top."""
-    with _connect("postgres", autocommit=True) as maintenance:
-        maintenance.execute(f'DROP DATABASE IF EXISTS "{LOAD_DATABASE}" WITH (FORCE)')
-        maintenance.execute(f'CREATE DATABASE "{LOAD_DATABASE}"')
-    _manage("migrate", "--no-input")
+    common.database_create(LOAD_DATABASE)
+    common.manage("migrate", "--no-input")
     if scale:
-        with _connect(LOAD_DATABASE) as conn:
+        with common.connect(LOAD_DATABASE) as conn:
             catalogue_data_generate(conn, sizes=Sizes().scaled(scale))
-    _manage("loaddemo", "--force")  # also rebuilds the "Bedoelde u …?" vocabulary
-    with _connect(LOAD_DATABASE, autocommit=True) as conn:
+    common.manage("loaddemo", "--force")  # also rebuilds the "Bedoelde u …?" vocabulary
+    with common.connect(LOAD_DATABASE, autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE")
-
-
-def database_drop() -> None:
-    connection.close()
-    with _connect("postgres", autocommit=True) as maintenance:
-        maintenance.execute(f'DROP DATABASE IF EXISTS "{LOAD_DATABASE}" WITH (FORCE)')
 
 
 def traffic_config() -> dict:
@@ -159,13 +132,7 @@ def site_start(port: int) -> list[Service]:
     web = spawn(
         "gunicorn",
         [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "techportal.wsgi:application",
-            f"--bind={HOST}:{port}",
-            "--worker-class=gthread",
-            "--workers=2",
-            "--threads=4",
-            "--worker-tmp-dir=/dev/shm",
+            *common.gunicorn_command(port),
             # Idle connections kept longer than a user thinks between clicks, as a proxy in
             # front would. With gunicorn's 2 s, a click races the server closing the idle
             # connection: a browser silently sends it again, locust counts a reset.
@@ -175,23 +142,10 @@ def site_start(port: int) -> list[Service]:
         env=env,
         log=LOAD / "gunicorn.log",
     )
+    queues = [settings.CELERY_TASK_DEFAULT_QUEUE, settings.CELERY_MAIL_QUEUE]
     worker = spawn(
         "celery",
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "techportal",
-            "worker",
-            "--pool=prefork",
-            "--concurrency=2",
-            f"--queues={settings.CELERY_TASK_DEFAULT_QUEUE},{settings.CELERY_MAIL_QUEUE}",
-            "--loglevel=WARNING",
-            "--hostname=load@localhost",
-            "--without-mingle",
-            "--without-gossip",
-        ],
+        common.celery_worker_command(concurrency=2, queues=queues, hostname="load@localhost"),
         env=env,
         log=LOAD / "celery.log",
     )
@@ -301,7 +255,7 @@ def main() -> None:
             server.stop()
         redis.stop()
         if not args.keep_db:
-            database_drop()
+            common.database_drop(LOAD_DATABASE)
     lines, failures = stats_table()
     print("\n".join(["", *lines]))
     print(

@@ -39,7 +39,6 @@ import functools
 import math
 import os
 import re
-import subprocess
 import sys
 import time
 import uuid
@@ -56,7 +55,6 @@ os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
 django.setup()
 
 import httpx  # noqa: E402
-import psycopg  # noqa: E402
 import redis  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -118,36 +116,15 @@ def parse_args() -> argparse.Namespace:
 # --- the database and Redis of the bench -------------------------------------------------------
 
 
-def _maintenance_connection() -> psycopg.Connection:
-    db = settings.DATABASES["default"]
-    return psycopg.connect(
-        host=db["HOST"],
-        port=db["PORT"],
-        user=db["USER"],
-        password=db["PASSWORD"],
-        dbname="postgres",
-        autocommit=True,
-    )
-
-
 def database_recreate() -> None:
-    with _maintenance_connection() as maintenance:
-        maintenance.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
-        maintenance.execute(f'CREATE DATABASE "{BENCH_DATABASE}"')
-    for command in (["migrate", "--no-input"], ["loaddemo", "--force"]):
-        manage = [sys.executable, "manage.py", *command, "-v", "0"]
-        subprocess.run(manage, cwd=ROOT, check=True)  # noqa: S603
+    common.database_create(BENCH_DATABASE)
+    common.manage("migrate", "--no-input")
+    common.manage("loaddemo", "--force")
     with connection.cursor() as cursor:
         cursor.execute(
             "CREATE TABLE bench_floor (id bigserial PRIMARY KEY, "
             "created_at timestamptz NOT NULL DEFAULT now(), payload text NOT NULL)"
         )
-
-
-def database_drop() -> None:
-    connection.close()
-    with _maintenance_connection() as maintenance:
-        maintenance.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
 
 
 def redis_flush() -> None:
@@ -166,24 +143,11 @@ def gunicorn_start(args: argparse.Namespace, port: int) -> Server:
 
 def celery_start(*, concurrency: int, queues: list[str], nice: int = 0) -> Server:
     """A Celery worker (the CPU table sums every worker under "celery")."""
+    hostname = f"bench-{uuid.uuid4().hex[:8]}@localhost"
+    worker = common.celery_worker_command(concurrency=concurrency, queues=queues, hostname=hostname)
     return start_process(
         "celery",
-        [
-            *(["nice", "-n", str(nice)] if nice else []),
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "techportal",
-            "worker",
-            "--pool=prefork",
-            f"--concurrency={concurrency}",
-            f"--queues={','.join(queues)}",
-            "--loglevel=WARNING",
-            f"--hostname=bench-{uuid.uuid4().hex[:8]}@localhost",
-            "--without-mingle",
-            "--without-gossip",
-        ],
+        [*(["nice", "-n", str(nice)] if nice else []), *worker],
         log_name=f"celery-{'-'.join(queues)}",
     )
 
@@ -453,7 +417,7 @@ def main() -> None:
             server.stop()
         redis_flush()
         if not args.keep_db:
-            database_drop()
+            common.database_drop(BENCH_DATABASE)
     report(outcome)
 
 

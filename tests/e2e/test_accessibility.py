@@ -26,8 +26,9 @@ from offers.models import Offer, OfferKind, OfferRequest
 from offers.queries import request_answer_token, request_status_token
 from offers.services import requests as request_services
 from offers.services import saved_searches
-from organisations.models import Organisation, PostcodeArea
+from organisations.models import PostcodeArea
 from techportal.choices import Level, World
+from tests.e2e.conftest import open_pet_event
 from tests.events.conftest import make_event, register
 from tests.factories import (
     CarriedOutMatchFactory,
@@ -343,24 +344,7 @@ class Events(NamedTuple):
 def events(db, region_a) -> Events:
     """An open PET event with two slots, the first full (a waiting list); a Tech Your Talent
     event with no place left at all; and a school."""
-    organiser = Organisation.objects.create(
-        kind=Organisation.Kind.ORGANISER,
-        name="Techniekpact Amsterdam",
-        street_address="Damrak 1",
-        postcode="1012LG",
-        city="Amsterdam",
-    )
-    event = make_event(
-        organiser=organiser,
-        region=region_a,
-        date=timezone.localdate() + datetime.timedelta(days=30),
-    )
-    full = TimeSlot.objects.create(
-        event=event, starts_at=datetime.time(9), ends_at=datetime.time(10, 30), capacity=25
-    )
-    TimeSlot.objects.create(
-        event=event, starts_at=datetime.time(10, 45), ends_at=datetime.time(12, 15), capacity=50
-    )
+    event, (full, _second) = open_pet_event(region_a, 25, 50)
     Workshop.objects.create(
         event=event,
         title="Bouw een windmolen",
@@ -379,7 +363,7 @@ def events(db, region_a) -> Events:
     assert waiting.status == Registration.Status.WAITLISTED
 
     full_event = make_event(
-        organiser=organiser,
+        organiser=event.organiser,
         region=region_a,
         date=timezone.localdate() + datetime.timedelta(days=40),
         kind=Event.Kind.TECH_YOUR_TALENT,

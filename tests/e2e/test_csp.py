@@ -2,21 +2,19 @@
 the policy blocks (an inline script or style, eval, something from another site), not even
 after its scripts ran (htmx swaps, the admin's autocomplete, inlines and calendars)."""
 
-import datetime
-
 import pytest
-from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
-from events.models import TimeSlot, Workshop
+from events.models import Workshop
 from events.queries import registration_status_token
 from matching.match_queries import match_token
 from matching.queries import status_token
 from offers.models import OfferRequest
 from offers.queries import request_answer_token, request_status_token
-from organisations.models import Coordinator, Organisation
-from tests.events.conftest import make_event, register
+from organisations.models import Coordinator
+from tests.e2e.conftest import open_pet_event
+from tests.events.conftest import register
 from tests.factories import (
     ContactFactory,
     MatchFactory,
@@ -87,21 +85,7 @@ def world(db, region_a, region_b, company_a, company_b, coordinator_a):
         level=offer.levels[0],
         pupils=24,
     )
-    organiser = Organisation.objects.create(
-        kind=Organisation.Kind.ORGANISER,
-        name="Techniekpact Amsterdam",
-        street_address="Damrak 1",
-        postcode="1012LG",
-        city="Amsterdam",
-    )
-    event = make_event(
-        organiser=organiser,
-        region=region_a,
-        date=timezone.localdate() + datetime.timedelta(days=30),
-    )
-    slot = TimeSlot.objects.create(
-        event=event, starts_at=datetime.time(9), ends_at=datetime.time(10, 30), capacity=50
-    )
+    event, (slot,) = open_pet_event(region_a, 50)
     Workshop.objects.create(event=event, title="Bouw een windmolen", capacity_per_round=30)
     registration = register(slot, SchoolFactory(name="Basisschool De Windroos"))
     signup = SignUpFactory(organisation=company_a, coordinator=coordinator_a)

@@ -1,43 +1,26 @@
 """Events in a real browser: a teacher opens an event, registers a class, and later cancels it,
 which hands the places to the class waiting in line."""
 
-import datetime
 import re
 
 import pytest
 from django.core import mail
-from django.utils import timezone
 from playwright.sync_api import expect
 
-from events.models import Registration, TimeSlot, Workshop
+from events.models import Registration, Workshop
 from techportal.choices import Level
-from tests.events.conftest import make_event, register
+from tests.e2e.conftest import open_pet_event
+from tests.events.conftest import register
 from tests.factories import CompanyFactory, SchoolFactory, UserFactory
 
 
 @pytest.fixture
 def pet_event(db, region_a):
     from events.models import OrganiserStaff
-    from organisations.models import Organisation
 
-    organiser = Organisation.objects.create(
-        kind=Organisation.Kind.ORGANISER,
-        name="Techniekpact Amsterdam",
-        street_address="Damrak 1",
-        postcode="1012LG",
-        city="Amsterdam",
-    )
-    OrganiserStaff.objects.create(user=UserFactory(username="organisator"), organiser=organiser)
-    event = make_event(
-        organiser=organiser,
-        region=region_a,
-        date=timezone.localdate() + datetime.timedelta(days=30),
-    )
-    early = TimeSlot.objects.create(
-        event=event, starts_at=datetime.time(9), ends_at=datetime.time(10, 30), capacity=50
-    )
-    TimeSlot.objects.create(
-        event=event, starts_at=datetime.time(10, 45), ends_at=datetime.time(12, 15), capacity=50
+    event, (early, _later) = open_pet_event(region_a, 50, 50)
+    OrganiserStaff.objects.create(
+        user=UserFactory(username="organisator"), organiser=event.organiser
     )
     Workshop.objects.create(
         event=event,

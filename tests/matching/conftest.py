@@ -12,9 +12,10 @@ from organisations.models import Contact, Organisation
 from techportal.choices import Level, World
 
 
-@pytest.fixture
-def form_data() -> dict:
-    """A complete, valid aanmeldformulier offering one guest lesson, as a browser posts it."""
+def signup_form_data() -> dict:
+    """A complete, valid aanmeldformulier offering one guest lesson, as a browser posts it
+    (a new form token each call). A plain function, for tests elsewhere that need it more
+    than once in a test."""
     return {
         "form_token": str(uuid.uuid4()),
         "company_name": "Zaanse Lastechniek B.V.",
@@ -39,6 +40,12 @@ def form_data() -> dict:
         "consent": "on",
         "fax": "",
     }
+
+
+@pytest.fixture
+def form_data() -> dict:
+    """A complete, valid aanmeldformulier offering one guest lesson, as a browser posts it."""
+    return signup_form_data()
 
 
 @pytest.fixture

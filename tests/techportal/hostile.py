@@ -9,6 +9,8 @@ Shared by the `test_hostile_*.py` modules. Each public form is attacked three wa
 - structural attacks (`STRUCTURAL`): unknown extra fields, required fields missing, fields sent
   twice, other content types, a 1 MB body, too many fields, GET instead of POST.
 
+The first two are the fixtures `attack_each_field` and `attack_every_field` (conftest.py).
+
 The values come in tiers, to keep the whole set to seconds: `HOSTILE` (all of them) for the
 catalogue's search parameters and the language switch, `CORE` (one of each kind of attack) for
 the event list and the login, `ONE_FIELD` for one field at a time in the POST forms, and

@@ -4,6 +4,7 @@ See tests/techportal/hostile.py for the values and the checks.
 """
 
 import datetime
+from functools import partial
 
 import pytest
 from django import forms
@@ -36,16 +37,13 @@ from .hostile import (
     assert_safe,
     assert_too_long_refused,
     at_max_length,
-    attack,
     each,
     encode,
     get_query,
     multiple_fields,
-    must_refuse,
     post_form,
     prefixed,
     rotation,
-    set_field,
     structural_attack,
 )
 
@@ -149,40 +147,25 @@ def registered_and_shown_safely(client, payload: str):
 
 
 def test_a_hostile_value_in_one_registration_field_is_refused_cleanly_or_stored_intact(
-    client, django_capture_on_commit_callbacks, event, slot, school, subtests
+    client, attack_each_field, event, slot, school
 ):
     fields = registration_fields(event)
-    multiple = multiple_fields(fields)
-
-    def check(case):
-        value = case.hostile.value
-        data = registration_data(school.pk, slot.pk)
-        attack(
-            client,
-            django_capture_on_commit_callbacks,
-            detail_url(event),
-            set_field(data, case.field, value, case.field in multiple),
-            payload=value,
-            refuse=case.field != "school_zoek" and must_refuse(fields[case.field], value),
-            accepted=registered_and_shown_safely(client, value),
-        )
-
-    each(subtests, rotation(fields, ONE_FIELD), check)
+    attack_each_field(
+        detail_url(event),
+        lambda: registration_data(school.pk, slot.pk),
+        fields,
+        rotation(fields, ONE_FIELD),
+        accepted=partial(registered_and_shown_safely, client),
+        multiple=multiple_fields(fields),
+        free={"school_zoek"},
+    )
 
 
 def test_a_hostile_value_in_every_registration_field_is_refused_cleanly(
-    client, event, slot, school, subtests
+    attack_every_field, event, slot, school
 ):
     fields = registration_fields(event)
-
-    def check(hostile):
-        tables = Tables()
-        data = all_fields(fields, hostile.value, multiple_fields(fields))
-        response = post_form(client, detail_url(event), data)
-        assert_safe(response, hostile.value)
-        assert_refused(response, tables)
-
-    each(subtests, AT_ONCE, check)
+    attack_every_field(detail_url(event), fields, multiple=multiple_fields(fields))
 
 
 def test_forged_slot_and_school_ids_are_refused_in_dutch(

@@ -6,6 +6,7 @@ the match has left is refused with 409. See tests/techportal/hostile.py for the 
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import pytest
 from django.utils import timezone
@@ -20,19 +21,15 @@ from .hostile import (
     BY_NAME,
     STRUCTURAL,
     Tables,
-    all_fields,
     assert_get_stores_nothing,
     assert_other_methods_not_allowed,
     assert_refused,
     assert_safe,
     assert_too_long_refused,
-    attack,
     each,
-    must_refuse,
     post_form,
     prefixed,
     rotation,
-    set_field,
     structural_attack,
 )
 
@@ -105,39 +102,18 @@ def taken_and_shown_safely(client, match: Match, payload: str):
 
 @pytest.mark.parametrize("step", STEPS)
 def test_a_hostile_value_in_one_field_of_a_step_is_refused_cleanly_or_taken(
-    client, django_capture_on_commit_callbacks, subtests, step
+    client, attack_each_field, step
 ):
     match, path = STEPS[step].path()
     fields = STEPS[step].fields
-
-    def check(case):
-        value = case.hostile.value
-        attack(
-            client,
-            django_capture_on_commit_callbacks,
-            path,
-            set_field(STEPS[step].valid(), case.field, value, multiple=False),
-            payload=value,
-            refuse=must_refuse(fields[case.field], value),
-            accepted=taken_and_shown_safely(client, match, value),
-        )
-
-    each(subtests, rotation(fields, AT_ONCE), check)
+    accepted = partial(taken_and_shown_safely, client, match)
+    attack_each_field(path, STEPS[step].valid, fields, rotation(fields, AT_ONCE), accepted=accepted)
 
 
 @pytest.mark.parametrize("step", STEPS)
-def test_a_hostile_value_in_every_field_of_a_step_is_refused_cleanly(client, subtests, step):
+def test_a_hostile_value_in_every_field_of_a_step_is_refused_cleanly(attack_every_field, step):
     _match, path = STEPS[step].path()
-    fields = STEPS[step].fields
-
-    def check(hostile):
-        tables = Tables()
-        data = all_fields(fields, hostile.value, set()) | {"stap": step}
-        response = post_form(client, path, data)
-        assert_safe(response, hostile.value)
-        assert_refused(response, tables)
-
-    each(subtests, AT_ONCE, check)
+    attack_every_field(path, STEPS[step].fields, fixed={"stap": step})
 
 
 @pytest.mark.parametrize("step", STEPS)

@@ -4,6 +4,7 @@
 """
 
 import datetime
+from functools import partial
 
 import pytest
 from django import forms
@@ -20,22 +21,18 @@ from .hostile import (
     ONE_FIELD,
     STRUCTURAL,
     Tables,
-    all_fields,
     assert_get_stores_nothing,
     assert_other_methods_not_allowed,
     assert_refused,
     assert_safe,
     assert_too_long_refused,
     at_max_length,
-    attack,
     each,
     get_query,
     multiple_fields,
-    must_refuse,
     post_form,
     prefixed,
     rotation,
-    set_field,
     structural_attack,
 )
 
@@ -80,35 +77,23 @@ def request_stored_and_shown_safely(client, payload: str):
 
 
 def test_a_hostile_value_in_one_request_field_is_refused_cleanly_or_stored_intact(
-    client, django_capture_on_commit_callbacks, offer, college, subtests
+    client, attack_each_field, offer, college
 ):
-    def check(case):
-        value = case.hostile.value
-        field = REQUEST_FIELDS[case.field]
-        attack(
-            client,
-            django_capture_on_commit_callbacks,
-            request_url(offer),
-            set_field(request_data(college.pk), case.field, value, case.field in REQUEST_MULTIPLE),
-            payload=value,
-            refuse=case.field != "school_zoek" and must_refuse(field, value),
-            accepted=request_stored_and_shown_safely(client, value),
-        )
-
-    each(subtests, REQUEST_ROTATION, check)
+    attack_each_field(
+        request_url(offer),
+        lambda: request_data(college.pk),
+        REQUEST_FIELDS,
+        REQUEST_ROTATION,
+        accepted=partial(request_stored_and_shown_safely, client),
+        multiple=REQUEST_MULTIPLE,
+        free={"school_zoek"},
+    )
 
 
 def test_a_hostile_value_in_every_request_field_at_once_is_refused_cleanly(
-    client, offer, college, subtests
+    attack_every_field, offer, college
 ):
-    def check(hostile):
-        tables = Tables()
-        data = all_fields(REQUEST_FIELDS, hostile.value, REQUEST_MULTIPLE)
-        response = post_form(client, request_url(offer), data)
-        assert_safe(response, hostile.value)
-        assert_refused(response, tables)
-
-    each(subtests, AT_ONCE, check)
+    attack_every_field(request_url(offer), REQUEST_FIELDS, multiple=REQUEST_MULTIPLE)
 
 
 def test_a_forged_school_id_is_refused_in_dutch(client, offer, college, company_a, subtests):
@@ -279,31 +264,14 @@ def answered_and_shown_safely(client, payload: str):
 
 
 def test_a_hostile_value_in_the_answer_is_refused_cleanly_or_stored_intact(
-    client, django_capture_on_commit_callbacks, answer_url, subtests
+    client, attack_each_field, answer_url
 ):
-    def check(case):
-        value = case.hostile.value
-        attack(
-            client,
-            django_capture_on_commit_callbacks,
-            answer_url,
-            set_field(valid_answer(), case.field, value, multiple=False),
-            payload=value,
-            refuse=must_refuse(ANSWER_FIELDS[case.field], value),
-            accepted=answered_and_shown_safely(client, value),
-        )
-
-    each(subtests, ANSWER_ROTATION, check)
+    accepted = partial(answered_and_shown_safely, client)
+    attack_each_field(answer_url, valid_answer, ANSWER_FIELDS, ANSWER_ROTATION, accepted=accepted)
 
 
-def test_a_hostile_value_in_every_answer_field_is_refused_cleanly(client, answer_url, subtests):
-    def check(hostile):
-        tables = Tables()
-        response = post_form(client, answer_url, all_fields(ANSWER_FIELDS, hostile.value, set()))
-        assert_safe(response, hostile.value)
-        assert_refused(response, tables)
-
-    each(subtests, AT_ONCE, check)
+def test_a_hostile_value_in_every_answer_field_is_refused_cleanly(attack_every_field, answer_url):
+    attack_every_field(answer_url, ANSWER_FIELDS)
 
 
 def test_a_malformed_answer_is_refused_cleanly(client, answer_url, subtests):

@@ -5,37 +5,32 @@ value escaped wherever it comes back: the re-rendered form, the thank-you and st
 the emails of an accepted sign-up. See tests/techportal/hostile.py for the values and checks.
 """
 
-import uuid
+from functools import partial
 
 import pytest
 
 from matching import queries
 from matching.forms import OfferDetailsForm, SignUpForm
 from matching.models import SignUp
-from offers.models import Location, OfferKind
-from techportal.choices import Level, World
+from offers.models import OfferKind
+from tests.matching.conftest import signup_form_data
 
 from .hostile import (
-    AT_ONCE,
     EXTRA_FIELDS,
     ONE_FIELD,
     STRUCTURAL,
     Tables,
-    all_fields,
     assert_get_stores_nothing,
     assert_other_methods_not_allowed,
     assert_refused,
     assert_safe,
     assert_too_long_refused,
     at_max_length,
-    attack,
     each,
     multiple_fields,
-    must_refuse,
     post_form,
     prefixed,
     rotation,
-    set_field,
     structural_attack,
 )
 
@@ -50,32 +45,8 @@ ROTATION = rotation(FIELDS, ONE_FIELD)
 
 
 def valid_data() -> dict:
-    """A complete, valid sign-up offering one guest lesson, as a browser posts it."""
-    return {
-        "form_token": str(uuid.uuid4()),
-        "company_name": "Zaanse Lastechniek B.V.",
-        "kvk_number": "1234 5678",
-        "street_address": "Industrieweg 12",
-        "postcode": "1011 ab",
-        "city": "Amsterdam",
-        "website": "www.zaanselastechniek.nl",
-        "worlds": [World.ENERGY.value],
-        "contact_name": "Jan de Vries",
-        "contact_role": "HR-adviseur",
-        "contact_email": "jan.de.vries@example.nl",
-        "contact_phone": "020 123 4567",
-        "kinds": [OfferKind.GASTLES.value],
-        "wants_event_workshop": "on",
-        "gastles-title": "",
-        "gastles-description": "Een lasser vertelt over zijn vak; daarna lassen leerlingen zelf.",
-        "gastles-levels": [Level.VMBO_BB.value, Level.VMBO_KB.value],
-        "gastles-group_size": "30",
-        "gastles-availability": "op_aanvraag",
-        "gastles-location": Location.SCHOOL.value,
-        "message": "",
-        "consent": "on",
-        "fax": "",
-    }
+    """A complete, valid sign-up offering one guest lesson and asking for an event workshop."""
+    return signup_form_data() | {"wants_event_workshop": "on"}
 
 
 @pytest.fixture(autouse=True)
@@ -100,33 +71,16 @@ def stored_and_shown_safely(client, payload: str):
 
 
 def test_a_hostile_value_in_one_field_is_refused_cleanly_or_stored_intact(
-    client, django_capture_on_commit_callbacks, subtests
+    client, attack_each_field
 ):
-    def check(case):
-        value = case.hostile.value
-        attack(
-            client,
-            django_capture_on_commit_callbacks,
-            URL,
-            set_field(valid_data(), case.field, value, case.field in MULTIPLE),
-            payload=value,
-            refuse=must_refuse(FIELDS[case.field], value),
-            accepted=stored_and_shown_safely(client, value),
-        )
-
-    each(subtests, ROTATION, check)
+    accepted = partial(stored_and_shown_safely, client)
+    attack_each_field(URL, valid_data, FIELDS, ROTATION, accepted=accepted, multiple=MULTIPLE)
 
 
-def test_a_hostile_value_in_every_field_at_once_is_refused_cleanly(client, subtests):
-    def check(hostile):
-        # The kind stays valid, so the guest lesson's details are validated too.
-        data = all_fields(FIELDS, hostile.value, MULTIPLE) | {"kinds": [OfferKind.GASTLES.value]}
-        tables = Tables()
-        response = post_form(client, URL, data)
-        assert_safe(response, hostile.value)
-        assert_refused(response, tables)
-
-    each(subtests, AT_ONCE, check)
+def test_a_hostile_value_in_every_field_at_once_is_refused_cleanly(attack_every_field):
+    # The kind stays valid, so the guest lesson's details are validated too.
+    kind = {"kinds": [OfferKind.GASTLES.value]}
+    attack_every_field(URL, FIELDS, multiple=MULTIPLE, fixed=kind)
 
 
 def test_every_field_one_character_too_long_is_refused_with_its_own_error(client):
