@@ -163,8 +163,17 @@ def start_worker(
 
 def wait_for_worker(app: Celery, worker: Service, timeout: float = 30.0) -> None:
     """Until the worker answers a ping over `app`'s broker."""
+
+
+    def answers() -> list:
+        try:
+            return app.control.ping(destination=[worker.name], timeout=0.5)
+        except (ConnectionError, redis.exceptions.ConnectionError):
+            app.close()  # a connection from before a Redis restart: the next try opens anew
+            return []
+
     wait_for(
-        lambda: app.control.ping(destination=[worker.name], timeout=0.5),
+        answers,
         what=f"Celery worker {worker.name} to answer a ping",
         timeout=timeout,
         services=[worker],
@@ -260,6 +269,7 @@ class Stack:
         }
         self.web: Service | None = None
         self.workers: list[Service] = []
+        self._beats: dict[str, bool] = {}  # which workers run beat, to restart them alike
         self._control = Celery("stack-control", broker=self.redis.url(0), set_as_current=False)
 
     # --- the parts ----------------------------------------------------------------------------
@@ -294,6 +304,7 @@ class Stack:
             beat_schedule=self.directory / f"beat-{hostname}" if beat else None,
         )
         self.workers.append(worker)
+        self._beats[worker.name] = beat
         wait_for_worker(self._control, worker)
         return worker
 
@@ -315,9 +326,32 @@ class Stack:
         parts = [*self.workers, self.web, self.redis.service]
         return [part for part in parts if part is not None and not part.stopped]
 
-    def wait_for(self, condition: Callable[[], T | None], *, what: str, timeout: float = 20.0) -> T:
-        """`wait_for`, failing early if a part of the stack dies, with its logs on failure."""
-        return wait_for(condition, what=what, timeout=timeout, services=self.services)
+    def wait_for(
+        self,
+        condition: Callable[[], T | None],
+        *,
+        what: str,
+        timeout: float = 20.0,
+        supervised: bool = False,
+    ) -> T:
+        """`wait_for`, failing early if a part of the stack dies, with its logs on failure.
+
+        `supervised`: a worker that exits is started again, as systemd or Kubernetes would in
+        production. kombu's Redis transport can exit the worker when Redis goes away in the
+        middle of an acknowledgement ('NoneType' object has no attribute 'hostname'); what
+        matters then is that the restarted worker and the sweep lose nothing.
+        """
+        if not supervised:
+            return wait_for(condition, what=what, timeout=timeout, services=self.services)
+
+        def restarted_then(condition=condition) -> T | None:
+            for worker in [w for w in self.workers if not w.stopped and not w.running]:
+                worker.stopped = True
+                self.start_worker(beat=self._beats.pop(worker.name, False))
+            return condition()
+
+        others = [part for part in self.services if part not in self.workers]
+        return wait_for(restarted_then, what=what, timeout=timeout, services=others)
 
     # --- what a test looks at -----------------------------------------------------------------
 

@@ -169,6 +169,7 @@ def test_a_signup_submitted_while_redis_is_down_is_thanked_and_routed_once_redis
         lambda: routed_and_emailed(hidden["form_token"]),
         what="the worker to reconnect and the sweep to route it",
         timeout=30.0,
+        supervised=True,
     )
     assert signup.coordinator == coordinator_a
     assert len(stack.emails_to(coordinator_a.user.email)) == 1
