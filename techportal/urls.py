@@ -1,15 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
 
 from matching.impact import views as impact_views
 
 from . import views
 from .privacy import admin_views as privacy_admin_views
-
-admin.site.site_header = _("Techportal-beheer")
-admin.site.site_title = _("Techportal-beheer")
-admin.site.index_title = _("Overzicht")
 
 urlpatterns = [
     path("", views.home, name="home"),
